@@ -1,0 +1,81 @@
+# vmlab - one Makefile. `make demo` and `make test` are the two commands of the README.
+# Sources are found by wildcard: a new file under lib/ arch/ mm/ kernel/ fs/ sim/ joins the
+# library, a new tests/unit/test_*.c becomes a unit test, a new bench/*.c a benchmark.
+
+CC      ?= cc
+BUILD   ?= build
+PREFIX  ?= /usr/local
+OPT     ?= -O2 -g
+SAN     ?=
+CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+	-Iinclude -I. $(OPT) $(SAN) $(EXTRA_CFLAGS)
+LDFLAGS := $(SAN) $(EXTRA_LDFLAGS)
+LDLIBS  := -lm -lpthread
+
+LIB_SRCS  := $(sort $(wildcard lib/*.c arch/x86/*.c mm/*.c mm/policy/*.c kernel/*.c fs/proc/*.c sim/*.c))
+CLI_SRCS  := $(sort $(wildcard cli/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+BENCH_SRCS:= $(sort $(wildcard bench/*.c))
+
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_BINS:= $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+HEADERS   := $(wildcard include/*.h lib/*.h arch/x86/*.h mm/*.h kernel/*.h fs/proc/*.h sim/*.h tests/unit/*.h)
+
+.PHONY: all deps demo test asan bench install clean unit check-format
+all: $(BUILD)/vmlab $(BUILD)/libvmlab.a $(UNIT_BINS)
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libvmlab.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/vmlab: $(CLI_OBJS) $(BUILD)/libvmlab.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libvmlab.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvmlab.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libvmlab.a $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libvmlab.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libvmlab.a $(LDLIBS)
+
+# The main job on a built-in default: the tour scenario with its /proc views.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/vmlab run examples/tour.vms
+
+# Every test: unit tests, example and test scenarios (with --check), malformed scenarios.
+test: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/run-tests.sh $(BUILD)
+
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer (leaks included).
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
+	SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" all
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	sh scripts/run-tests.sh build-asan
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
+	@sh bench/run.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+	$(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(BUILD)/vmlab $(DESTDIR)$(PREFIX)/bin/vmlab
+	install -m 644 $(BUILD)/libvmlab.a $(DESTDIR)$(PREFIX)/lib/libvmlab.a
+	install -m 644 include/vmlab.h $(DESTDIR)$(PREFIX)/include/vmlab.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' scripts/vmlab.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmlab.pc
+
+clean:
+	rm -rf build build-asan build-clang

@@ -1,0 +1,288 @@
+/* arch/x86/fault.c - user memory accesses as the CPU performs them, and the page-fault entry.
+ *
+ * Mirrors arch/x86/mm/fault.c (do_user_addr_fault, access_error, bad_area) plus the CPU side
+ * that Linux does not need to write down: TLB lookup, page walk on a miss, and the retry of the
+ * faulting access once the handler has fixed the page tables.
+ *
+ * Entry points: vmlab_access (the hot path: one TLB probe when it hits), vmlab_load,
+ * vmlab_store, vmlab_fill, vmlab_touch, do_user_addr_fault.
+ */
+#include "mm/internal.h"
+
+static inline struct task_struct *task_of(struct vmlab *m, int pid)
+{
+	struct task_struct *t;
+
+	if (unlikely((unsigned)pid >= (unsigned)m->nr_tasks_slots))
+		return NULL;
+	t = m->tasks[pid];
+	if (unlikely(!t || t->state != TASK_RUNNING))
+		return NULL;
+	return t;
+}
+
+static const uint8_t need_perm[3] = {TLB_P_READ, TLB_P_WRITE, TLB_P_EXEC};
+
+/* TLB probe. Returns the entry when a translation allowing `kind` is cached. */
+static inline struct tlb_entry *tlb_lookup(struct cpu *c, uint64_t vpn, int kind)
+{
+	struct tlb_entry *e = &c->tlb[(vpn & c->set_mask) * c->tlb_ways];
+	unsigned w;
+
+	for (w = 0; w < c->tlb_ways; w++, e++)
+		if (e->vpn == vpn && e->asid == c->loaded_asid)
+			return (e->perm & need_perm[kind]) ? e : NULL;
+	return NULL;
+}
+
+static void signal_event(struct vmlab *m, const vmlab_fault_t *f)
+{
+	vmlab_event_t ev = {.type = VMLAB_EV_SIGNAL, .pid = m->cur_pid, .addr = f->addr,
+			    .value = (uint64_t)f->signo, .index = (unsigned)f->code};
+	vm_event(m, &ev);
+}
+
+static int bad_area(struct vmlab *m, uint64_t addr, unsigned error, int code, vmlab_fault_t *f)
+{
+	f->signo = VMLAB_SIGSEGV;
+	f->code = code;
+	f->addr = addr;
+	f->error = error;
+	if (unlikely(explaining(m)))
+		signal_event(m, f);
+	return VMLAB_SIGSEGV;
+}
+
+/* access_error(): true when the VMA forbids this access (SEGV_ACCERR). */
+static bool access_error(unsigned error, const struct vm_area_struct *vma)
+{
+	if (error & X86_PF_WRITE)
+		return !(vma->vm_flags & VM_WRITE);
+	if (error & X86_PF_PROT) /* read or fetch of a present page that faulted anyway */
+		return true;
+	if (error & X86_PF_INSTR)
+		return !(vma->vm_flags & VM_EXEC);
+	return !(vma->vm_flags & VM_ACCESS_FLAGS);
+}
+
+int do_user_addr_fault(struct vmlab *m, struct task_struct *t, uint64_t addr, unsigned error,
+		       vmlab_fault_t *f)
+{
+	struct mm_struct *mm = t->mm;
+	struct vm_area_struct *vma;
+	unsigned flags = FAULT_FLAG_USER, ret;
+
+	/* A user access to a kernel or non-canonical address finds no VMA: SEGV_MAPERR.
+	 * (A non-canonical address raises #GP on real hardware; Linux also sends SIGSEGV.) */
+	if (addr >= TASK_SIZE_MAX)
+		return bad_area(m, addr, error, VMLAB_SEGV_MAPERR, f);
+	vma = find_vma(mm, addr);
+	if (!vma)
+		return bad_area(m, addr, error, VMLAB_SEGV_MAPERR, f);
+	if (vma->vm_start > addr) {
+		if (!(vma->vm_flags & VM_GROWSDOWN) || expand_stack(m, vma, addr))
+			return bad_area(m, addr, error, VMLAB_SEGV_MAPERR, f);
+	}
+	if (access_error(error, vma))
+		return bad_area(m, addr, error, VMLAB_SEGV_ACCERR, f);
+	if (error & X86_PF_WRITE)
+		flags |= FAULT_FLAG_WRITE;
+	if (error & X86_PF_INSTR)
+		flags |= FAULT_FLAG_INSTRUCTION;
+	ret = handle_mm_fault(m, t, vma, addr, flags);
+	mm_account_fault(m, t, ret, flags);
+	if (unlikely(ret & VM_FAULT_ERROR)) {
+		f->addr = addr;
+		f->error = error;
+		if (ret & VM_FAULT_OOM) {
+			/* pagefault_out_of_memory(): no OOM killer yet, the faulting task dies */
+			f->signo = VMLAB_SIGKILL;
+			f->code = 0;
+		} else if (ret & VM_FAULT_SIGBUS) {
+			f->signo = VMLAB_SIGBUS;
+			f->code = VMLAB_BUS_ADRERR;
+		} else {
+			f->signo = VMLAB_SIGSEGV;
+			f->code = VMLAB_SEGV_MAPERR;
+		}
+		if (unlikely(explaining(m)))
+			signal_event(m, f);
+		return f->signo;
+	}
+	return 0;
+}
+
+/* The slow path of an access: walk, fault, retry. Returns 0 with *pfn, or a signal. */
+static int access_slow(struct vmlab *m, struct task_struct *t, uint64_t addr, int kind,
+		       uint64_t *pfn, vmlab_fault_t *f)
+{
+	struct cpu *c = &m->cpu;
+	int tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		pteval_t *ptep = NULL;
+		unsigned err;
+		int sig;
+
+		if (unlikely(explaining(m))) {
+			vmlab_event_t ev = {.type = VMLAB_EV_TLB_MISS, .pid = t->pid, .addr = addr,
+					    .kind = kind};
+			vm_event(m, &ev);
+		}
+		if (unlikely(addr >= TASK_SIZE_MAX)) {
+			/* no walk can succeed from user mode: US is clear in the kernel half, and a
+			 * non-canonical address faults before any walk */
+			err = X86_PF_USER | (kind == VMLAB_ACC_WRITE ? X86_PF_WRITE : 0) |
+			      (kind == VMLAB_ACC_EXEC ? X86_PF_INSTR : 0);
+			if (addr_canonical(addr))
+				err = mmu_walk(m, t->mm, addr, kind, &ptep);
+		} else {
+			err = mmu_walk(m, t->mm, addr, kind, &ptep);
+		}
+		if (!err) {
+			tlb_fill(m, addr, *ptep);
+			*pfn = pte_pfn(*ptep);
+			return 0;
+		}
+		sig = do_user_addr_fault(m, t, addr, err, f);
+		if (sig)
+			return sig;
+	}
+	(void)c;
+	vm_bug(__func__, "the fault handler did not make progress");
+}
+
+static inline int translate(struct vmlab *m, struct task_struct *t, uint64_t addr, int kind,
+			    uint64_t *pfn, vmlab_fault_t *f)
+{
+	struct cpu *c = &m->cpu;
+	struct tlb_entry *e;
+
+	if (unlikely(t->mm != c->loaded_mm))
+		switch_mm(m, t->mm);
+	if (unlikely(explaining(m))) {
+		vmlab_event_t ev = {.type = VMLAB_EV_ACCESS, .pid = t->pid, .addr = addr,
+				    .kind = kind};
+		vm_event(m, &ev);
+	}
+	e = tlb_lookup(c, addr >> PAGE_SHIFT, kind);
+	if (likely(e)) {
+		c->stats.hits++;
+		*pfn = e->pfn;
+		if (unlikely(explaining(m))) {
+			vmlab_event_t ev = {.type = VMLAB_EV_TLB_HIT, .pid = t->pid, .addr = addr,
+					    .pfn = e->pfn};
+			vm_event(m, &ev);
+		}
+		return 0;
+	}
+	c->stats.misses++;
+	return access_slow(m, t, addr, kind, pfn, f);
+}
+
+int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind)
+{
+	struct task_struct *t = task_of(m, pid);
+	struct cpu *c = &m->cpu;
+	struct tlb_entry *e;
+	vmlab_fault_t f;
+	uint64_t pfn;
+	int sig;
+
+	if (unlikely(!t || (unsigned)kind > VMLAB_ACC_EXEC))
+		return -ESRCH;
+	if (likely(t->mm == c->loaded_mm && !explaining(m))) {
+		e = tlb_lookup(c, addr >> PAGE_SHIFT, kind);
+		if (likely(e)) {
+			c->stats.hits++;
+			return 0;
+		}
+	}
+	m->cur_pid = pid;
+	sig = translate(m, t, addr, kind, &pfn, &f);
+	if (unlikely(m->cfg.check))
+		debug_check(m);
+	return sig;
+}
+
+/* Copies between buf and [addr, addr+len) of pid, one page at a time. op: 0 load, 1 store,
+ * 2 fill with *(int *)buf. */
+static int user_copy(struct vmlab *m, int pid, uint64_t addr, void *buf, uint64_t len, int op,
+		     vmlab_fault_t *fout)
+{
+	struct task_struct *t = task_of(m, pid);
+	uint8_t *b = buf;
+	vmlab_fault_t f = {0};
+	int sig = 0;
+
+	if (!t)
+		return -ESRCH;
+	m->cur_pid = pid;
+	while (len) {
+		uint64_t off = addr & (PAGE_SIZE - 1), n = PAGE_SIZE - off, pfn;
+		uint8_t *frame;
+
+		if (n > len)
+			n = len;
+		sig = translate(m, t, addr, op ? VMLAB_ACC_WRITE : VMLAB_ACC_READ, &pfn, &f);
+		if (sig)
+			break;
+		frame = (uint8_t *)pfn_to_virt(m, pfn) + off;
+		if (op == 0) {
+			memcpy(b, frame, n);
+			b += n;
+		} else if (op == 1) {
+			memcpy(frame, b, n);
+			b += n;
+		} else {
+			memset(frame, *(int *)buf, n);
+		}
+		addr += n;
+		len -= n;
+	}
+	if (fout)
+		*fout = f;
+	if (m->cfg.check)
+		debug_check(m);
+	return sig;
+}
+
+int vmlab_load(vmlab_t *m, int pid, uint64_t addr, void *buf, uint64_t len, vmlab_fault_t *f)
+{
+	return user_copy(m, pid, addr, buf, len, 0, f);
+}
+
+int vmlab_store(vmlab_t *m, int pid, uint64_t addr, const void *buf, uint64_t len,
+		vmlab_fault_t *f)
+{
+	return user_copy(m, pid, addr, (void *)(uintptr_t)buf, len, 1, f);
+}
+
+int vmlab_fill(vmlab_t *m, int pid, uint64_t addr, int byte, uint64_t len, vmlab_fault_t *f)
+{
+	return user_copy(m, pid, addr, &byte, len, 2, f);
+}
+
+int vmlab_touch(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int kind, vmlab_fault_t *fout)
+{
+	struct task_struct *t = task_of(m, pid);
+	vmlab_fault_t f = {0};
+	uint64_t a, pfn;
+	int sig = 0;
+
+	if (!t || (unsigned)kind > VMLAB_ACC_EXEC)
+		return -ESRCH;
+	m->cur_pid = pid;
+	for (a = 0; a < len; a += PAGE_SIZE) {
+		sig = translate(m, t, addr + a, kind, &pfn, &f);
+		if (sig)
+			break;
+		if (addr + a + PAGE_SIZE < addr)
+			break; /* wrapped around the address space */
+	}
+	if (fout)
+		*fout = f;
+	if (m->cfg.check)
+		debug_check(m);
+	return sig;
+}

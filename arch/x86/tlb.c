@@ -1,0 +1,203 @@
+/* arch/x86/tlb.c - the data TLB of the simulated CPU, address-space switches and flushes.
+ *
+ * Mirrors arch/x86/mm/tlb.c: switch_mm_irqs_off (CR3 write flushes non-global entries unless
+ * PCID is on), choose_new_asid (TLB_NR_DYN_ASIDS = 6 slots cached per CPU, reused when the
+ * ctx_id matches and flushed when the slot's tlb_gen is behind the mm's), flush_tlb_mm_range
+ * (invlpg per page up to tlb_single_page_flush_ceiling = 33 pages, a full flush above).
+ *
+ * The TLB itself is set-associative: sets x ways entries, tagged by (virtual page, ASID).
+ * Simplifications: replacement within a set is round-robin (hardware uses pseudo-LRU); only
+ * user translations are cached (vmlab makes no kernel-mode accesses through the TLB), so there
+ * are no global entries; one CPU runs every access, so there are no shootdown IPIs.
+ */
+#include <stdlib.h>
+
+#include "mm/internal.h"
+
+#define TLB_FLUSH_CEILING 33
+
+int tlb_init(struct vmlab *m)
+{
+	struct cpu *c = &m->cpu;
+	unsigned entries = m->cfg.tlb_entries, ways = m->cfg.tlb_ways, i;
+
+	if (ways == 0 || ways > entries)
+		ways = entries;
+	c->tlb_ways = ways;
+	c->tlb_sets = entries / ways;
+	if (c->tlb_sets == 0 || (c->tlb_sets & (c->tlb_sets - 1)) || c->tlb_sets * ways != entries)
+		return -EINVAL;
+	c->set_mask = c->tlb_sets - 1;
+	c->tlb = malloc(sizeof(*c->tlb) * entries);
+	c->victim = calloc(c->tlb_sets, 1);
+	if (!c->tlb || !c->victim)
+		return -ENOMEM;
+	for (i = 0; i < entries; i++)
+		c->tlb[i].vpn = TLB_INVALID;
+	return 0;
+}
+
+void tlb_destroy(struct vmlab *m)
+{
+	free(m->cpu.tlb);
+	free(m->cpu.victim);
+	m->cpu.tlb = NULL;
+	m->cpu.victim = NULL;
+}
+
+static void flush_event(struct vmlab *m, uint64_t addr, uint64_t pages)
+{
+	vmlab_event_t ev = {.type = VMLAB_EV_TLB_FLUSH, .pid = m->cur_pid, .addr = addr,
+			    .value = pages};
+	vm_event(m, &ev);
+}
+
+/* Drops every entry tagged with asid. */
+static void flush_asid(struct vmlab *m, uint16_t asid)
+{
+	struct cpu *c = &m->cpu;
+	unsigned i, n = c->tlb_sets * c->tlb_ways;
+
+	for (i = 0; i < n; i++)
+		if (c->tlb[i].asid == asid)
+			c->tlb[i].vpn = TLB_INVALID;
+	c->stats.flush_all++;
+	if (unlikely(explaining(m)))
+		flush_event(m, 0, 0);
+}
+
+/* invlpg: drops the entry for one page of the current address space. */
+static void flush_one(struct vmlab *m, uint64_t vpn)
+{
+	struct cpu *c = &m->cpu;
+	struct tlb_entry *set = &c->tlb[(vpn & c->set_mask) * c->tlb_ways];
+	unsigned w;
+
+	for (w = 0; w < c->tlb_ways; w++)
+		if (set[w].vpn == vpn && set[w].asid == c->loaded_asid)
+			set[w].vpn = TLB_INVALID;
+	c->stats.flush_one++;
+}
+
+void tlb_fill(struct vmlab *m, uint64_t addr, pteval_t pte)
+{
+	struct cpu *c = &m->cpu;
+	uint64_t vpn = addr >> PAGE_SHIFT;
+	unsigned set = (unsigned)(vpn & c->set_mask), w;
+	struct tlb_entry *e = &c->tlb[set * c->tlb_ways];
+	uint8_t perm = TLB_P_READ;
+
+	if ((pte & (_PAGE_RW | _PAGE_DIRTY)) == (_PAGE_RW | _PAGE_DIRTY))
+		perm |= TLB_P_WRITE;
+	if (!(pte & _PAGE_NX))
+		perm |= TLB_P_EXEC;
+	/* refill in place when the page is already cached (a D-bit or permission update) */
+	for (w = 0; w < c->tlb_ways; w++)
+		if (e[w].vpn == vpn && e[w].asid == c->loaded_asid)
+			break;
+	if (w == c->tlb_ways) {
+		w = c->victim[set];
+		c->victim[set] = (uint8_t)((w + 1) % c->tlb_ways);
+	}
+	e[w].vpn = vpn;
+	e[w].pfn = pte_pfn(pte);
+	e[w].asid = c->loaded_asid;
+	e[w].perm = perm;
+	e[w].global = 0;
+}
+
+/* choose_new_asid + load_new_mm_cr3. */
+void switch_mm(struct vmlab *m, struct mm_struct *next)
+{
+	struct cpu *c = &m->cpu;
+	unsigned i;
+
+	if (c->loaded_mm == next)
+		return;
+	c->loaded_mm = next;
+	if (!m->cfg.pcid) {
+		/* a CR3 write without PCID drops every non-global entry */
+		flush_asid(m, 0);
+		c->loaded_asid = 0;
+		return;
+	}
+	if (!next) {
+		c->loaded_asid = 0;
+		return;
+	}
+	for (i = 0; i < TLB_NR_DYN_ASIDS; i++) {
+		if (c->ctxs[i].ctx_id == next->context_id) {
+			c->loaded_asid = (uint16_t)(i + 1); /* hardware PCID = ASID + 1 */
+			if (c->ctxs[i].tlb_gen != next->tlb_gen) {
+				flush_asid(m, c->loaded_asid);
+				c->ctxs[i].tlb_gen = next->tlb_gen;
+			}
+			return;
+		}
+	}
+	i = c->next_asid;
+	c->next_asid = (c->next_asid + 1) % TLB_NR_DYN_ASIDS;
+	c->ctxs[i].ctx_id = next->context_id;
+	c->ctxs[i].tlb_gen = next->tlb_gen;
+	c->loaded_asid = (uint16_t)(i + 1);
+	flush_asid(m, c->loaded_asid);
+}
+
+void flush_tlb_mm_range(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	struct cpu *c = &m->cpu;
+	uint64_t pages = (end - start) >> PAGE_SHIFT, vpn;
+	unsigned i;
+
+	mm->tlb_gen++;
+	if (c->loaded_mm != mm) {
+		/* Not loaded: without PCID it has nothing cached. With PCID its slot (if any) is now
+		 * behind mm->tlb_gen and is flushed when the mm is switched to again. */
+		return;
+	}
+	if (pages <= TLB_FLUSH_CEILING) {
+		for (vpn = start >> PAGE_SHIFT; vpn < end >> PAGE_SHIFT; vpn++)
+			flush_one(m, vpn);
+		count_vm_events(m, NR_TLB_LOCAL_FLUSH_ONE, pages);
+		if (unlikely(explaining(m)))
+			flush_event(m, start, pages);
+	} else {
+		flush_asid(m, c->loaded_asid);
+		count_vm_event(m, NR_TLB_LOCAL_FLUSH_ALL);
+	}
+	if (m->cfg.pcid)
+		for (i = 0; i < TLB_NR_DYN_ASIDS; i++)
+			if (c->ctxs[i].ctx_id == mm->context_id)
+				c->ctxs[i].tlb_gen = mm->tlb_gen;
+}
+
+void flush_tlb_mm(struct vmlab *m, struct mm_struct *mm)
+{
+	flush_tlb_mm_range(m, mm, 0, TASK_SIZE_MAX);
+}
+
+void tlb_mm_gone(struct vmlab *m, struct mm_struct *mm)
+{
+	struct cpu *c = &m->cpu;
+	unsigned i;
+
+	if (m->cfg.pcid) {
+		for (i = 0; i < TLB_NR_DYN_ASIDS; i++) {
+			if (c->ctxs[i].ctx_id == mm->context_id) {
+				uint16_t asid = (uint16_t)(i + 1);
+				unsigned j, n = c->tlb_sets * c->tlb_ways;
+
+				for (j = 0; j < n; j++)
+					if (c->tlb[j].asid == asid)
+						c->tlb[j].vpn = TLB_INVALID;
+				c->ctxs[i].ctx_id = 0;
+			}
+		}
+	}
+	if (c->loaded_mm == mm) {
+		if (!m->cfg.pcid)
+			flush_asid(m, 0);
+		c->loaded_mm = NULL;
+		c->loaded_asid = 0;
+	}
+}

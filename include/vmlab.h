@@ -1,0 +1,197 @@
+/* vmlab.h - the public API of vmlab, the Linux virtual-memory system as a user-space library.
+ *
+ * Everything a program (the vmlab CLI included) may use is declared here; nothing else is
+ * public. One opaque machine object (vmlab_t) holds all state. Processes are named by pid.
+ * Calls that mirror system calls return 0 or a negative Linux errno (-EINVAL, -ENOMEM, ...).
+ * Memory accesses return 0 or a positive signal number (VMLAB_SIGSEGV, VMLAB_SIGBUS) with
+ * the details in a vmlab_fault_t. The library never calls exit() and never prints.
+ */
+#ifndef VMLAB_H
+#define VMLAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VMLAB_VERSION "0.1.0"
+
+typedef struct vmlab vmlab_t;
+
+/* ---- machine ------------------------------------------------------------------------ */
+
+typedef struct vmlab_config {
+	uint64_t ram;          /* bytes of simulated RAM (default 64 MiB) */
+	uint64_t swap;         /* bytes of swap (default 0) */
+	unsigned tlb_entries;  /* data TLB entries (default 64) */
+	unsigned tlb_ways;     /* TLB associativity (default 4; entries when fully associative) */
+	int pcid;              /* 1: tag TLB entries with PCIDs, no flush on switch (default 0) */
+	int randomize;         /* 1: randomize the layout from seed (ASLR on) */
+	uint64_t seed;         /* seed for every random choice */
+	int check;             /* 1: run every invariant checker after every operation */
+	unsigned nr_cpus;      /* CPUs with their own per-CPU page lists (default 1) */
+	char policy[16];       /* page replacement policy name (default "linux") */
+	char thp[8];           /* never | madvise | always (default never) */
+} vmlab_config_t;
+
+void vmlab_config_default(vmlab_config_t *cfg);
+/* Creates a machine. Returns 0 and sets *out, or -EINVAL (bad config) / -ENOMEM (host). */
+int vmlab_create(const vmlab_config_t *cfg, vmlab_t **out);
+void vmlab_destroy(vmlab_t *m);
+
+/* ---- processes ---------------------------------------------------------------------- */
+
+/* A new process with an empty address space and a stack; *pid receives its pid. */
+int vmlab_spawn(vmlab_t *m, int *pid);
+int vmlab_fork(vmlab_t *m, int pid, int *child);
+int vmlab_exit(vmlab_t *m, int pid);
+/* 1 if pid names a live process, else 0. */
+int vmlab_alive(vmlab_t *m, int pid);
+/* The initial stack pointer (top of the stack mapping). */
+uint64_t vmlab_stack_top(vmlab_t *m, int pid);
+
+/* ---- system calls (0 or -errno) ----------------------------------------------------- */
+
+#define VMLAB_PROT_NONE 0x0
+#define VMLAB_PROT_READ 0x1
+#define VMLAB_PROT_WRITE 0x2
+#define VMLAB_PROT_EXEC 0x4
+
+#define VMLAB_MAP_SHARED 0x01
+#define VMLAB_MAP_PRIVATE 0x02
+#define VMLAB_MAP_FIXED 0x10
+#define VMLAB_MAP_ANONYMOUS 0x20
+#define VMLAB_MAP_GROWSDOWN 0x0100
+#define VMLAB_MAP_NORESERVE 0x4000
+#define VMLAB_MAP_POPULATE 0x8000
+#define VMLAB_MAP_FIXED_NOREPLACE 0x100000
+
+#define VMLAB_MREMAP_MAYMOVE 1
+#define VMLAB_MREMAP_FIXED 2
+
+#define VMLAB_MADV_NORMAL 0
+#define VMLAB_MADV_RANDOM 1
+#define VMLAB_MADV_SEQUENTIAL 2
+#define VMLAB_MADV_WILLNEED 3
+#define VMLAB_MADV_DONTNEED 4
+#define VMLAB_MADV_DONTFORK 10
+#define VMLAB_MADV_DOFORK 11
+#define VMLAB_MADV_HUGEPAGE 14
+#define VMLAB_MADV_NOHUGEPAGE 15
+
+int vmlab_mmap(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int prot, int flags,
+	       uint64_t *out);
+int vmlab_munmap(vmlab_t *m, int pid, uint64_t addr, uint64_t len);
+int vmlab_mprotect(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int prot);
+int vmlab_mremap(vmlab_t *m, int pid, uint64_t old_addr, uint64_t old_len, uint64_t new_len,
+		 int flags, uint64_t new_addr, uint64_t *out);
+/* sbrk semantics: moves the break by delta, *old_brk receives the previous break. */
+int vmlab_brk(vmlab_t *m, int pid, int64_t delta, uint64_t *old_brk);
+int vmlab_madvise(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int advice);
+
+/* ---- memory accesses ---------------------------------------------------------------- */
+
+#define VMLAB_SIGBUS 7
+#define VMLAB_SIGSEGV 11
+#define VMLAB_SIGKILL 9
+
+#define VMLAB_SEGV_MAPERR 1
+#define VMLAB_SEGV_ACCERR 2
+#define VMLAB_BUS_ADRERR 2
+
+typedef struct vmlab_fault {
+	int signo;      /* 0, VMLAB_SIGSEGV or VMLAB_SIGBUS */
+	int code;       /* si_code: SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR */
+	uint64_t addr;  /* the faulting address (CR2) */
+	unsigned error; /* x86 page-fault error code */
+} vmlab_fault_t;
+
+#define VMLAB_ACC_READ 0
+#define VMLAB_ACC_WRITE 1
+#define VMLAB_ACC_EXEC 2
+
+/* One access of one byte at addr by pid (the hot path). 0 or a signal number. */
+int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind);
+/* Copies len bytes between the process's memory and buf, page by page, faulting as the CPU
+ * would. Stops at the first signal: returns it with *f filled (f may be NULL). */
+int vmlab_load(vmlab_t *m, int pid, uint64_t addr, void *buf, uint64_t len, vmlab_fault_t *f);
+int vmlab_store(vmlab_t *m, int pid, uint64_t addr, const void *buf, uint64_t len,
+		vmlab_fault_t *f);
+/* Fills len bytes with one byte value. */
+int vmlab_fill(vmlab_t *m, int pid, uint64_t addr, int byte, uint64_t len, vmlab_fault_t *f);
+/* One access at every 4 KiB step of [addr, addr+len), as `touch` does. */
+int vmlab_touch(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int kind, vmlab_fault_t *f);
+
+/* ---- counters ---------------------------------------------------------------------- */
+
+/* A /proc/vmstat counter by name; sets *val and returns 0, or -ENOENT. */
+int vmlab_vmstat(vmlab_t *m, const char *name, uint64_t *val);
+/* A /proc/meminfo value in bytes by key (e.g. "MemFree"); 0 or -ENOENT. */
+int vmlab_meminfo(vmlab_t *m, const char *key, uint64_t *bytes);
+/* Per-process values: "minflt", "majflt", "rss" (bytes), "vmsize" (bytes), and any
+ * /proc/PID/status memory line ("VmRSS", ...) in bytes. 0, -ESRCH or -ENOENT. */
+int vmlab_task_stat(vmlab_t *m, int pid, const char *name, uint64_t *val);
+/* TLB counters of the CPU: hits, misses, walks, flushes (full), flush_one (invlpg). */
+typedef struct vmlab_tlb_stats {
+	uint64_t hits, misses, walks, flush_all, flush_one;
+} vmlab_tlb_stats_t;
+void vmlab_tlb_stats(vmlab_t *m, vmlab_tlb_stats_t *st);
+
+/* ---- /proc views -------------------------------------------------------------------- */
+
+/* Renders a /proc file into a malloc'd NUL-terminated string (*out, caller frees).
+ * what: maps smaps status meminfo vmstat buddyinfo slabinfo vmallocinfo zoneinfo.
+ * pid is used by the per-process views. 0, -ENOENT (unknown view), -ESRCH, -ENOMEM. */
+int vmlab_show(vmlab_t *m, const char *what, int pid, char **out);
+
+/* ---- events (explain mode) ----------------------------------------------------------- */
+
+enum vmlab_event_type {
+	VMLAB_EV_ACCESS,     /* an access begins: addr, kind */
+	VMLAB_EV_TLB_HIT,    /* addr, pfn */
+	VMLAB_EV_TLB_MISS,   /* addr */
+	VMLAB_EV_WALK_LEVEL, /* level (4=PGD..1=PTE), index, table pfn, entry value */
+	VMLAB_EV_FAULT,      /* addr, error code, handler name in text, why in text2 */
+	VMLAB_EV_SIGNAL,     /* signo, code, addr */
+	VMLAB_EV_ALLOC,      /* pfn, order, text: what for */
+	VMLAB_EV_FREE,       /* pfn, order */
+	VMLAB_EV_TLB_FLUSH,  /* addr (or 0 for all), value: number of pages */
+	VMLAB_EV_NOTE,       /* free text */
+};
+
+typedef struct vmlab_event {
+	enum vmlab_event_type type;
+	int pid;
+	int level;
+	int kind;
+	unsigned index;
+	uint64_t addr;
+	uint64_t pfn;
+	uint64_t value;
+	unsigned order;
+	const char *text;
+	const char *text2;
+} vmlab_event_t;
+
+typedef void (*vmlab_event_fn)(void *ctx, const vmlab_event_t *ev);
+/* Installs a hook that receives every event (NULL removes it). */
+void vmlab_set_event_hook(vmlab_t *m, vmlab_event_fn fn, void *ctx);
+/* Formats an event as one line of explanation text (no newline) into buf. */
+void vmlab_event_format(const vmlab_event_t *ev, char *buf, size_t size);
+
+/* ---- invariant checkers -------------------------------------------------------------- */
+
+/* Runs every checker. 0 when all hold; otherwise -EFAULT with a one-line reason in buf. */
+int vmlab_check(vmlab_t *m, char *buf, size_t size);
+
+/* Errno name ("EINVAL") for a negative errno, or "E?" */
+const char *vmlab_errno_name(int err);
+/* Parses "ENOMEM" etc. into a negative errno; 0 if unknown. */
+int vmlab_errno_parse(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VMLAB_H */

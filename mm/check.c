@@ -1,0 +1,284 @@
+/* mm/check.c - the invariant checkers, run after every operation with --check.
+ *
+ * No kernel twin (Linux has scattered VM_BUG_ONs and CONFIG_DEBUG_VM checks). The claims:
+ *  1. buddy and per-CPU lists are consistent (check_page_alloc), slabs too (check_slab),
+ *     vmalloc areas are mapped page by page with a guard page (check_vmalloc);
+ *  2. every address space: VMA tree/list order, no overlap, merged neighbours (check_vmas);
+ *  3. every present user PTE lies inside a VMA of its mm and grants no more than the VMA
+ *     allows (RW only with VM_WRITE, NX without VM_EXEC, US always);
+ *  4. each frame's mapcount equals the number of PTEs that map it; refcount equals mapcount
+ *     plus one for a page-cache page; per-mm RSS counters equal the PTEs counted by type;
+ *     page-table frames match NR_PAGETABLE and each mm's pgtables_bytes;
+ *  5. LRU lists hold exactly the PG_lru pages, sizes match the counters;
+ *  6. NR_ANON_MAPPED and NR_FILE_MAPPED equal the pages mapped of each kind;
+ *  7. every valid TLB entry of a loaded or up-to-date address space matches its PTE;
+ *  8. with no process left, every user frame is back in the allocator.
+ */
+#include <stdlib.h>
+
+#include "mm/internal.h"
+
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(err, n, __VA_ARGS__);                                                     \
+		goto out;                                                                          \
+	} while (0)
+
+struct census {
+	struct vmlab *m;
+	struct mm_struct *mm;
+	uint32_t *maps;           /* PTEs mapping each frame */
+	int64_t rss[NR_MM_COUNTERS];
+	char *err;
+	size_t n;
+	int bad;
+};
+
+static void census_pte(void *c, uint64_t addr, pteval_t *ptep)
+{
+	struct census *cs = c;
+	struct vmlab *m = cs->m;
+	pteval_t e = *ptep;
+	struct vm_area_struct *vma;
+	struct page *p;
+	uint64_t pfn;
+
+	if (cs->bad || !pte_present(e))
+		return;
+	vma = vma_lookup(cs->mm, addr);
+	if (!vma) {
+		snprintf(cs->err, cs->n, "check: PTE at %llx outside every VMA", (unsigned long long)addr);
+		cs->bad = 1;
+		return;
+	}
+	if ((e & _PAGE_RW) && !(vma->vm_flags & VM_WRITE)) {
+		snprintf(cs->err, cs->n, "check: writable PTE at %llx in a VMA without VM_WRITE",
+			 (unsigned long long)addr);
+		cs->bad = 1;
+		return;
+	}
+	if ((e & _PAGE_PRESENT) && (!(e & _PAGE_USER) || (!(e & _PAGE_NX) != !!(vma->vm_flags & VM_EXEC)))) {
+		snprintf(cs->err, cs->n, "check: PTE at %llx has US/NX not matching its VMA",
+			 (unsigned long long)addr);
+		cs->bad = 1;
+		return;
+	}
+	pfn = pte_pfn(e);
+	if (pfn >= m->max_pfn) {
+		snprintf(cs->err, cs->n, "check: PTE at %llx points past RAM", (unsigned long long)addr);
+		cs->bad = 1;
+		return;
+	}
+	if (e & _PAGE_SPECIAL) {
+		if (pfn != m->zero_pfn || (e & _PAGE_RW)) {
+			snprintf(cs->err, cs->n, "check: special PTE at %llx is not the read-only zero page",
+				 (unsigned long long)addr);
+			cs->bad = 1;
+		}
+		return;
+	}
+	p = pfn_to_page(m, pfn);
+	if (p->flags & (PG_buddy | PG_pcp | PG_slab | PG_pgtable | PG_reserved)) {
+		snprintf(cs->err, cs->n, "check: PTE at %llx maps frame %llx that is not a user page",
+			 (unsigned long long)addr, (unsigned long long)pfn);
+		cs->bad = 1;
+		return;
+	}
+	if ((p->flags & PG_anon) && vma->anon_vma && p->mapping &&
+	    ((struct anon_vma *)p->mapping)->root != vma->anon_vma->root) {
+		snprintf(cs->err, cs->n, "check: anon page at %llx belongs to another anon_vma family",
+			 (unsigned long long)addr);
+		cs->bad = 1;
+		return;
+	}
+	cs->maps[pfn]++;
+	if (p->flags & PG_anon)
+		cs->rss[MM_ANONPAGES]++;
+	else if (p->flags & PG_swapbacked)
+		cs->rss[MM_SHMEMPAGES]++;
+	else
+		cs->rss[MM_FILEPAGES]++;
+}
+
+/* Page-table frames below a table, counting the table itself unless top. */
+static int64_t count_tables(struct vmlab *m, uint64_t pfn, int level, int lo, int hi)
+{
+	pteval_t *t = table_of(m, pfn);
+	int64_t c = 0;
+	int i;
+
+	if (level == 1)
+		return 0;
+	for (i = lo; i < hi; i++)
+		if ((t[i] & _PAGE_PRESENT) && !(t[i] & _PAGE_PSE))
+			c += 1 + count_tables(m, pte_pfn(t[i]), level - 1, 0, PTRS_PER_TABLE);
+	return c;
+}
+
+static int check_tlb(struct vmlab *m, char *err, size_t n)
+{
+	struct cpu *c = &m->cpu;
+	unsigned i, total = c->tlb_sets * c->tlb_ways;
+
+	for (i = 0; i < total; i++) {
+		struct tlb_entry *e = &c->tlb[i];
+		struct mm_struct *mm = NULL;
+		pteval_t *pte;
+
+		if (e->vpn == TLB_INVALID)
+			continue;
+		if (e->asid == c->loaded_asid) {
+			mm = c->loaded_mm;
+		} else if (m->cfg.pcid && e->asid >= 1 && e->asid <= TLB_NR_DYN_ASIDS) {
+			struct tlb_ctx *ctx = &c->ctxs[e->asid - 1];
+			int pid;
+
+			for (pid = 1; pid < m->nr_tasks_slots && !mm; pid++)
+				if (m->tasks[pid] && m->tasks[pid]->mm->context_id == ctx->ctx_id &&
+				    ctx->tlb_gen == m->tasks[pid]->mm->tlb_gen)
+					mm = m->tasks[pid]->mm;
+		}
+		if (!mm)
+			continue; /* stale by construction: flushed before it can be used */
+		pte = walk_to_pte(m, mm, mm->pgd, e->vpn << PAGE_SHIFT, false);
+		if (!pte || !(*pte & _PAGE_PRESENT) || pte_pfn(*pte) != e->pfn ||
+		    ((e->perm & TLB_P_WRITE) && !(*pte & _PAGE_RW))) {
+			snprintf(err, n, "check_tlb: stale TLB entry for %llx (missing flush)",
+				 (unsigned long long)(e->vpn << PAGE_SHIFT));
+			return -EFAULT;
+		}
+	}
+	return 0;
+}
+
+static int check_lru(struct vmlab *m, char *err, size_t n)
+{
+	int l;
+
+	for (l = 0; l < NR_LRU_LISTS; l++) {
+		struct list_head *pos;
+		uint64_t cnt = 0;
+
+		list_for_each(pos, &m->lru_lists[l]) {
+			struct page *p = list_entry(pos, struct page, lru);
+			int file = !(p->flags & PG_swapbacked);
+			int want = (p->flags & PG_unevictable) ? LRU_UNEVICTABLE
+							       : 2 * file + !!(p->flags & PG_active);
+
+			if (!(p->flags & PG_lru) || want != l) {
+				snprintf(err, n, "check_lru: frame %llx on the wrong LRU list",
+					 (unsigned long long)page_to_pfn(m, p));
+				return -EFAULT;
+			}
+			if (++cnt > m->max_pfn)
+				break;
+		}
+		if (cnt != m->lru_size[l]) {
+			snprintf(err, n, "check_lru: list %d has %llu pages, counter says %llu", l,
+				 (unsigned long long)cnt, (unsigned long long)m->lru_size[l]);
+			return -EFAULT;
+		}
+	}
+	return 0;
+}
+
+int check_all(struct vmlab *m, char *err, size_t n)
+{
+	struct census cs = {.m = m, .err = err, .n = n};
+	uint64_t pfn, lru = 0, anon_mapped = 0, file_mapped = 0, user = 0;
+	int64_t tables = 1 + count_tables(m, m->init_pgd, 4, 0, PTRS_PER_TABLE);
+	int pid, ret = -EFAULT;
+
+	err[0] = 0;
+	if (check_page_alloc(m, err, n) || check_slab(m, err, n) || check_vmalloc(m, err, n) ||
+	    check_lru(m, err, n) || check_tlb(m, err, n))
+		return -EFAULT;
+	cs.maps = calloc(m->max_pfn, sizeof(*cs.maps));
+	if (!cs.maps) {
+		snprintf(err, n, "check: out of host memory");
+		return -ENOMEM;
+	}
+	for (pid = 1; pid < m->nr_tasks_slots; pid++) {
+		struct task_struct *t = m->tasks[pid];
+		struct mm_struct *mm;
+		int64_t pt;
+		int i;
+
+		if (!t || !t->mm)
+			continue;
+		mm = t->mm;
+		if (check_vmas(m, mm, err, n))
+			goto out;
+		cs.mm = mm;
+		memset(cs.rss, 0, sizeof(cs.rss));
+		walk_page_range(m, mm, 0, TASK_SIZE_MAX, census_pte, &cs);
+		if (cs.bad)
+			goto out;
+		for (i = 0; i < NR_MM_COUNTERS; i++)
+			if (i != MM_SWAPENTS && cs.rss[i] != mm->rss_stat[i])
+				FAIL("check: pid %d RSS counter %d is %lld, PTEs say %lld", pid, i,
+				     (long long)mm->rss_stat[i], (long long)cs.rss[i]);
+		pt = count_tables(m, mm->pgd, 4, 0, KERNEL_PGD_BOUNDARY);
+		if (pt * (int64_t)PAGE_SIZE != mm->pgtables_bytes)
+			FAIL("check: pid %d has %lld page-table frames, pgtables_bytes says %lld", pid,
+			     (long long)pt, (long long)(mm->pgtables_bytes / (int64_t)PAGE_SIZE));
+		tables += pt + 1; /* + the PGD */
+	}
+	for (pfn = 0; pfn < m->max_pfn; pfn++) {
+		struct page *p = pfn_to_page(m, pfn);
+		int cache = 0;
+
+		if (p->flags & PG_lru)
+			lru++;
+		if ((uint32_t)p->_mapcount != cs.maps[pfn] && !(p->flags & (PG_slab | PG_buddy | PG_pcp)))
+			FAIL("check: frame %llx mapcount %d, but %u PTEs map it",
+			     (unsigned long long)pfn, p->_mapcount, cs.maps[pfn]);
+		if (p->flags & (PG_slab | PG_buddy | PG_pcp | PG_pgtable | PG_reserved | PG_kernel |
+				PG_vmalloc))
+			continue;
+		if (!(p->flags & (PG_anon | PG_swapbacked | PG_lru)) && !p->mapping)
+			continue;
+		user++;
+		if (!(p->flags & PG_anon) && p->mapping)
+			cache = 1;
+		if (p->_refcount != p->_mapcount + cache)
+			FAIL("check: frame %llx refcount %d, mapcount %d%s", (unsigned long long)pfn,
+			     p->_refcount, p->_mapcount, cache ? " + page cache" : "");
+		if (p->_mapcount > 0)
+			(p->flags & PG_anon) ? anon_mapped++ : file_mapped++;
+	}
+	if ((int64_t)anon_mapped != m->node_stat[NR_ANON_MAPPED] ||
+	    (int64_t)file_mapped != m->node_stat[NR_FILE_MAPPED])
+		FAIL("check: mapped pages anon %llu file %llu, counters say %lld and %lld",
+		     (unsigned long long)anon_mapped, (unsigned long long)file_mapped,
+		     (long long)m->node_stat[NR_ANON_MAPPED], (long long)m->node_stat[NR_FILE_MAPPED]);
+	if (tables != m->node_stat[NR_PAGETABLE])
+		FAIL("check: %lld page-table frames reachable, NR_PAGETABLE says %lld",
+		     (long long)tables, (long long)m->node_stat[NR_PAGETABLE]);
+	if (m->nr_running == 0 && (user || m->node_stat[NR_FILE_PAGES] || m->vm_committed_as))
+		FAIL("check: no process left, but %llu user frames, %lld cached pages and %lld "
+		     "committed pages remain",
+		     (unsigned long long)user, (long long)m->node_stat[NR_FILE_PAGES],
+		     (long long)m->vm_committed_as);
+	ret = 0;
+out:
+	free(cs.maps);
+	return ret;
+}
+
+void debug_check(struct vmlab *m)
+{
+	if (m->check_failed)
+		return;
+	if (check_all(m, m->check_err, sizeof(m->check_err)))
+		m->check_failed = 1;
+}
+
+int vmlab_check(vmlab_t *m, char *buf, size_t size)
+{
+	if (m->check_failed) {
+		snprintf(buf, size, "%s", m->check_err);
+		return -EFAULT;
+	}
+	return check_all(m, buf, size) ? -EFAULT : 0;
+}

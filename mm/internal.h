@@ -1,0 +1,381 @@
+/* mm/internal.h - cross-file prototypes of vmlab's kernel half, grouped by the file that owns
+ * them (as Linux's mm/internal.h does). Nothing here is public: the CLI sees include/vmlab.h.
+ */
+#ifndef VMLAB_MM_INTERNAL_H
+#define VMLAB_MM_INTERNAL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "mm_types.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* ---- frames and struct page (inline helpers) ------------------------------------------- */
+
+static inline struct page *pfn_to_page(struct vmlab *m, uint64_t pfn)
+{
+	return &m->mem_map[pfn];
+}
+static inline uint64_t page_to_pfn(struct vmlab *m, const struct page *p)
+{
+	return (uint64_t)(p - m->mem_map);
+}
+/* Host address of a frame's bytes (the kernel's direct-map view). */
+static inline void *pfn_to_virt(struct vmlab *m, uint64_t pfn)
+{
+	return m->ram + (pfn << PAGE_SHIFT);
+}
+static inline void *page_address(struct vmlab *m, const struct page *p)
+{
+	return pfn_to_virt(m, page_to_pfn(m, p));
+}
+/* Frame of a host pointer into simulated RAM (a slab object, say). */
+static inline uint64_t virt_to_pfn(struct vmlab *m, const void *p)
+{
+	return (uint64_t)((const uint8_t *)p - m->ram) >> PAGE_SHIFT;
+}
+static inline struct page *virt_to_page(struct vmlab *m, const void *p)
+{
+	return pfn_to_page(m, virt_to_pfn(m, p));
+}
+static inline int page_mapcount(const struct page *p)
+{
+	return p->_mapcount;
+}
+static inline int page_count(const struct page *p)
+{
+	return p->_refcount;
+}
+
+/* Panics (for broken invariants only): prints function and message to stderr and aborts. */
+#define VM_BUG_ON(cond, ...)                                                                       \
+	do {                                                                                       \
+		if (unlikely(cond))                                                                \
+			vm_bug(__func__, #cond);                                                   \
+	} while (0)
+_Noreturn void vm_bug(const char *func, const char *what);
+
+/* ---- mm/page_alloc.c: zones, buddy allocator, per-CPU lists, watermarks ------------------ */
+
+/* gfp flags (subset of include/linux/gfp_types.h). */
+typedef unsigned gfp_t;
+#define __GFP_DMA 0x01u
+#define __GFP_DMA32 0x04u
+#define __GFP_ZERO 0x100u
+#define __GFP_HIGH 0x20u
+#define __GFP_NOWARN 0x200u
+#define __GFP_RECLAIM 0x400u
+#define __GFP_MOVABLE 0x08u
+#define GFP_KERNEL (__GFP_RECLAIM)
+#define GFP_ATOMIC (__GFP_HIGH)
+#define GFP_HIGHUSER_MOVABLE (__GFP_RECLAIM | __GFP_MOVABLE)
+
+/* Sets up zones over [0, max_pfn), reserves the first MiB and the kernel image, frees the
+ * rest into the buddy lists, computes watermarks, lowmem_reserve and pcp batch/high. */
+int page_alloc_init(struct vmlab *m);
+/* Allocates 2^order frames from the highest zone gfp allows, falling back to lower zones
+ * (respecting lowmem_reserve and the min watermark unless __GFP_HIGH). Returns the head page
+ * with _refcount 1 (PG_head set when order > 0), zeroed with __GFP_ZERO; NULL when no zone
+ * has the memory. Counts pgalloc_<zone>. */
+struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order);
+/* Drops the reference the allocator gave; frees the block (pcp for order <= COSTLY, else
+ * buddy merge) and counts pgfree. The page must have _refcount 1 and no other role. */
+void free_pages(struct vmlab *m, struct page *page, unsigned order);
+/* put_page: drops one reference, frees an order-0 page when it reaches 0. */
+void put_page(struct vmlab *m, struct page *page);
+static inline void get_page(struct page *p)
+{
+	p->_refcount++;
+}
+/* Returns all per-CPU pages to the buddy lists (drain_all_pages). */
+void drain_all_pages(struct vmlab *m);
+/* Pages free in a zone (NR_FREE_PAGES) and in total. */
+uint64_t zone_free_pages(const struct zone *z);
+uint64_t global_free_pages(const struct vmlab *m);
+/* zone_watermark_ok: whether an order-`order` allocation fits above `mark` + reserve. */
+bool zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark, int highest_zoneidx);
+static inline struct zone *page_zone(struct vmlab *m, const struct page *p)
+{
+	return &m->zones[p->zone];
+}
+/* Buddy-list and pcp consistency (counts, flags, alignment, no free buddy left unmerged). */
+int check_page_alloc(struct vmlab *m, char *err, size_t n);
+
+/* ---- mm/slub.c: slab caches and kmalloc ------------------------------------------------- */
+
+int kmem_cache_init(struct vmlab *m); /* bootstraps kmem_cache and the kmalloc caches */
+struct kmem_cache *kmem_cache_create(struct vmlab *m, const char *name, unsigned size,
+				     unsigned align, unsigned flags);
+#define SLAB_RECLAIM_ACCOUNT 0x1u
+void kmem_cache_destroy(struct vmlab *m, struct kmem_cache *s);
+void *kmem_cache_alloc(struct vmlab *m, struct kmem_cache *s); /* zeroed object or NULL */
+void kmem_cache_free(struct vmlab *m, struct kmem_cache *s, void *obj);
+void *kmalloc(struct vmlab *m, size_t size);  /* zeroed; sizes above 8 KiB from pages */
+void kfree(struct vmlab *m, const void *p);   /* NULL is a no-op */
+/* Slab bytes by reclaimability (for meminfo Slab/SReclaimable/SUnreclaim). */
+void slab_bytes(struct vmlab *m, uint64_t *reclaimable, uint64_t *unreclaimable);
+int check_slab(struct vmlab *m, char *err, size_t n);
+
+/* ---- mm/vmalloc.c ------------------------------------------------------------------------ */
+
+void vmalloc_init(struct vmlab *m);
+/* Virtually contiguous kernel memory from order-0 pages, mapped in the kernel page tables,
+ * followed by an unmapped guard page. Returns the kernel virtual address, or 0. */
+uint64_t vmalloc(struct vmlab *m, uint64_t size, const char *caller);
+void vfree(struct vmlab *m, uint64_t addr);
+int check_vmalloc(struct vmlab *m, char *err, size_t n);
+
+/* ---- arch/x86/mmu.c: page tables, the walker ------------------------------------------- */
+
+/* Pointer to the 512 entries of a table frame. */
+static inline pteval_t *table_of(struct vmlab *m, uint64_t pfn)
+{
+	return (pteval_t *)pfn_to_virt(m, pfn);
+}
+/* Allocates a zeroed page-table frame (PG_pgtable) and accounts it to mm (NULL: kernel). */
+struct page *pte_alloc_one(struct vmlab *m, struct mm_struct *mm);
+void pte_free(struct vmlab *m, struct mm_struct *mm, struct page *pt);
+/* Boot: swapper_pg_dir, the direct map (1 GiB pages), preallocated kernel PUDs for the
+ * vmalloc and vmemmap ranges so that every process shares them. */
+int paging_init(struct vmlab *m);
+/* New PGD for a process: user half empty, kernel half copied from swapper_pg_dir. */
+int pgd_alloc(struct vmlab *m, struct mm_struct *mm);
+void pgd_free(struct vmlab *m, struct mm_struct *mm);
+/* Returns a pointer to the PTE for addr in the tree rooted at pgd_pfn, allocating missing
+ * tables when alloc (charged to mm); NULL if absent (or allocation failed). */
+pteval_t *walk_to_pte(struct vmlab *m, struct mm_struct *mm, uint64_t pgd_pfn, uint64_t addr,
+		      bool alloc);
+/* Kernel mappings (vmalloc): set or clear one 4 KiB PTE in swapper_pg_dir's tree. */
+int map_kernel_page(struct vmlab *m, uint64_t va, uint64_t pfn, pteval_t prot);
+void unmap_kernel_page(struct vmlab *m, uint64_t va);
+/* Reads kernel memory through the kernel page tables (for tests of vmalloc). 0 or -EFAULT. */
+int kernel_read(struct vmlab *m, uint64_t va, void *buf, size_t len);
+int kernel_write(struct vmlab *m, uint64_t va, const void *buf, size_t len);
+/* Visits every present-or-swap PTE of mm in [start, end): fn(ctx, addr, ptep). */
+typedef void (*pte_visit_fn)(void *ctx, uint64_t addr, pteval_t *ptep);
+void walk_page_range(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t end,
+		     pte_visit_fn fn, void *ctx);
+/* Frees page-table frames that map only [floor, ceiling) entirely (free_pgtables). */
+void free_pgtables(struct vmlab *m, struct mm_struct *mm, uint64_t floor, uint64_t ceiling);
+
+/* The hardware walk of a user access. Returns 0 and the PTE pointer on success (A, and D on
+ * write, set in the entry), or the x86 page-fault error code (> 0). */
+unsigned mmu_walk(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind,
+		  pteval_t **ptep_out);
+
+/* ---- arch/x86/tlb.c ----------------------------------------------------------------------- */
+
+int tlb_init(struct vmlab *m);
+void tlb_destroy(struct vmlab *m);
+void switch_mm(struct vmlab *m, struct mm_struct *next);
+void tlb_fill(struct vmlab *m, uint64_t addr, pteval_t pte);
+/* flush_tlb_mm_range: invlpg each page up to the 33-page ceiling, else a full flush. */
+void flush_tlb_mm_range(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t end);
+void flush_tlb_mm(struct vmlab *m, struct mm_struct *mm);
+/* Forget an mm (exit): drop its PCID slot and, if loaded, switch to the kernel's. */
+void tlb_mm_gone(struct vmlab *m, struct mm_struct *mm);
+
+/* ---- arch/x86/fault.c ------------------------------------------------------------------- */
+
+/* exc_page_fault for a user access: finds the VMA (growing the stack), checks access, calls
+ * handle_mm_fault, accounts the fault. 0 when handled (retry the access), else a signal
+ * number with *f filled. */
+int do_user_addr_fault(struct vmlab *m, struct task_struct *t, uint64_t addr, unsigned error,
+		       vmlab_fault_t *f);
+
+/* ---- mm/memory.c: faults, zap, fork's copy ------------------------------------------------ */
+
+#define FAULT_FLAG_WRITE 0x01u
+#define FAULT_FLAG_USER 0x40u
+#define FAULT_FLAG_INSTRUCTION 0x100u
+#define FAULT_FLAG_REMOTE 0x80u /* GUP (populate) */
+
+#define VM_FAULT_OOM 0x0001u
+#define VM_FAULT_SIGBUS 0x0002u
+#define VM_FAULT_MAJOR 0x0004u
+#define VM_FAULT_SIGSEGV 0x0040u
+#define VM_FAULT_NOPAGE 0x0100u
+#define VM_FAULT_LOCKED 0x0200u
+#define VM_FAULT_RETRY 0x0400u
+#define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
+
+struct vm_fault {
+	struct vmlab *m;
+	struct vm_area_struct *vma;
+	struct task_struct *task;
+	uint64_t address;   /* page-aligned faulting address */
+	uint64_t real_address;
+	uint64_t pgoff;     /* page offset in the VMA's object */
+	unsigned flags;     /* FAULT_FLAG_* */
+	pteval_t *pte;      /* the PTE slot */
+	pteval_t orig_pte;  /* its value at fault time */
+	struct page *page;  /* page found by ->fault */
+};
+
+/* Resolves a fault at addr in vma. Returns VM_FAULT_* bits; accounting is the caller's. */
+unsigned handle_mm_fault(struct vmlab *m, struct task_struct *t, struct vm_area_struct *vma,
+			 uint64_t addr, unsigned flags);
+/* mm_account_fault: pgfault always; min_flt/maj_flt unless the fault failed. */
+void mm_account_fault(struct vmlab *m, struct task_struct *t, unsigned ret, unsigned flags);
+/* Removes the PTEs of [start, end) in vma, dropping page references (zap_page_range). */
+void zap_page_range(struct vmlab *m, struct vm_area_struct *vma, uint64_t start, uint64_t end);
+/* fork: copies the PTEs of src_vma into dst (COW-protecting both sides). 0 or -ENOMEM. */
+int copy_page_range(struct vmlab *m, struct vm_area_struct *dst, struct vm_area_struct *src);
+/* Maps an existing page at addr (used by fault-around of shared memory). */
+void set_pte_page(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr, pteval_t *ptep,
+		  struct page *page, bool write, bool prefault);
+/* mprotect's PTE rewrite for vma's new vm_page_prot over [start, end), with TLB flush. */
+void change_protection(struct vmlab *m, struct vm_area_struct *vma, uint64_t start, uint64_t end);
+/* mremap: moves PTEs of [old, old+len) to new_addr. 0 or -ENOMEM. */
+int move_page_tables(struct vmlab *m, struct mm_struct *mm, uint64_t old, uint64_t new_addr,
+		     uint64_t len);
+/* populate: faults [start, end) in as GUP does; counts the faults for t. 0 or -errno. */
+int populate_vma_page_range(struct vmlab *m, struct task_struct *t, struct vm_area_struct *vma,
+			    uint64_t start, uint64_t end);
+/* The shared zero page. */
+static inline bool is_zero_pfn(struct vmlab *m, uint64_t pfn)
+{
+	return pfn == m->zero_pfn;
+}
+/* RSS accounting. */
+void add_mm_counter(struct mm_struct *mm, int member, int64_t value);
+uint64_t get_mm_rss(const struct mm_struct *mm);
+/* vm_get_page_prot: protection_map[] for these flags. */
+pteval_t vm_get_page_prot(uint64_t vm_flags);
+
+/* ---- mm/swap.c: LRU lists, the last reference ------------------------------------------ */
+
+void folio_add_lru(struct vmlab *m, struct page *p);
+void lruvec_del_folio(struct vmlab *m, struct page *p);
+/* Drops a reference to a user (anon/page-cache) page; the last one takes it off the LRU and
+ * frees it. */
+void folio_put(struct vmlab *m, struct page *p);
+
+/* ---- mm/rmap.c: anon_vma ------------------------------------------------------------------ */
+
+int anon_vma_prepare(struct vmlab *m, struct vm_area_struct *vma);
+int anon_vma_fork(struct vmlab *m, struct vm_area_struct *dst, struct vm_area_struct *src);
+int anon_vma_clone(struct vmlab *m, struct vm_area_struct *dst, struct vm_area_struct *src);
+void unlink_anon_vmas(struct vmlab *m, struct vm_area_struct *vma);
+void folio_add_new_anon_rmap(struct vmlab *m, struct page *page, struct vm_area_struct *vma,
+			     uint64_t addr);
+void page_add_anon_rmap(struct vmlab *m, struct page *page);
+void page_add_file_rmap(struct vmlab *m, struct page *page);
+void page_remove_rmap(struct vmlab *m, struct page *page);
+
+/* ---- mm/shmem.c: shared anonymous memory -------------------------------------------------- */
+
+/* Sets vma up as MAP_SHARED|MAP_ANONYMOUS memory backed by a new shmem object. */
+int shmem_zero_setup(struct vmlab *m, struct vm_area_struct *vma);
+void file_get(struct file *f);
+void file_put(struct vmlab *m, struct file *f);
+
+/* ---- mm/vma.c, mm/mmap.c: the address space ------------------------------------------------ */
+
+struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);      /* first vm_end > addr */
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr);    /* containing addr */
+struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma);
+struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma);
+#define for_each_vma(mm, v) list_for_each_entry_vma(mm, v)
+#define list_for_each_entry_vma(mm, v)                                                             \
+	for ((v) = list_empty(&(mm)->mmap_list)                                                    \
+			   ? NULL                                                                  \
+			   : list_first_entry(&(mm)->mmap_list, struct vm_area_struct, vm_list);   \
+	     (v) != NULL; (v) = vma_next((mm), (v)))
+struct vm_area_struct *vm_area_alloc(struct vmlab *m, struct mm_struct *mm);
+void vm_area_free(struct vmlab *m, struct vm_area_struct *vma);
+/* A copy of old (fields and file reference, no anon_vma links) for mm. */
+struct vm_area_struct *vma_dup_for(struct vmlab *m, struct mm_struct *mm,
+				   struct vm_area_struct *old);
+/* Searches a free range of len bytes (top-down below mmap_base); 0 or -ENOMEM. */
+int get_unmapped_area(struct vmlab *m, struct mm_struct *mm, uint64_t hint, uint64_t len,
+		      uint64_t *out);
+void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
+int expand_stack(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr);
+int check_vmas(struct vmlab *m, struct mm_struct *mm, char *err, size_t n);
+bool vma_is_anonymous(const struct vm_area_struct *vma);
+/* Accounting of total_vm/data_vm/exec_vm/stack_vm for a VMA of npages (+/-). */
+void vm_stat_account(struct mm_struct *mm, uint64_t flags, int64_t npages);
+
+#define DEFAULT_MAX_MAP_COUNT 65530
+#define STACK_RLIMIT (8ull << 20)
+#define STACK_GUARD_GAP (256ull << PAGE_SHIFT)
+#define MMAP_MIN_ADDR 65536ull
+
+int do_mmap(struct vmlab *m, struct task_struct *t, uint64_t addr, uint64_t len, int prot,
+	    int flags, struct file *file, uint64_t pgoff, uint64_t *out);
+int do_munmap(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t len);
+int do_mprotect(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t len, int prot);
+int do_mremap(struct vmlab *m, struct task_struct *t, uint64_t addr, uint64_t old_len,
+	      uint64_t new_len, int flags, uint64_t new_addr, uint64_t *out);
+int do_brk(struct vmlab *m, struct task_struct *t, int64_t delta, uint64_t *old);
+int do_madvise(struct vmlab *m, struct task_struct *t, uint64_t start, uint64_t len, int advice);
+/* Sets up an empty mm: PGD, layout (mmap_base, stack, brk), the stack VMA. */
+int mm_setup_new(struct vmlab *m, struct mm_struct *mm);
+/* Splits vma at addr: vma keeps [vm_start, addr), a new VMA gets the rest. 0 or -ENOMEM. */
+int split_vma(struct vmlab *m, struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr);
+/* Merges vma with compatible neighbours (vma_merge); returns the surviving VMA. */
+struct vm_area_struct *vma_merge_neighbours(struct vmlab *m, struct mm_struct *mm,
+					    struct vm_area_struct *vma);
+/* Unmaps everything and frees the page tables (exit_mmap). */
+void exit_mmap(struct vmlab *m, struct mm_struct *mm);
+
+/* ---- kernel/fork.c, kernel/task.c -------------------------------------------------------- */
+
+struct task_struct *find_task(struct vmlab *m, int pid); /* live task or NULL */
+struct task_struct *task_create(struct vmlab *m);
+int dup_mm(struct vmlab *m, struct task_struct *child, struct mm_struct *old);
+void mmput(struct vmlab *m, struct mm_struct *mm);
+void task_exit(struct vmlab *m, struct task_struct *t);
+
+/* ---- mm/check.c ----------------------------------------------------------------------------- */
+
+/* Runs every checker; 0 or -EFAULT with the reason in err. */
+int check_all(struct vmlab *m, char *err, size_t n);
+/* Called after each public operation: runs check_all when cfg.check is set. */
+void debug_check(struct vmlab *m);
+
+/* ---- events (sim/events.c) ------------------------------------------------------------------ */
+
+void vm_event(struct vmlab *m, const vmlab_event_t *ev);
+static inline bool explaining(const struct vmlab *m)
+{
+	return m->hook != NULL;
+}
+void explain_note(struct vmlab *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- mm/vmstat.c ---------------------------------------------------------------------------- */
+
+static inline void count_vm_event(struct vmlab *m, enum vm_event_item i)
+{
+	m->vm_events[i]++;
+}
+static inline void count_vm_events(struct vmlab *m, enum vm_event_item i, uint64_t n)
+{
+	m->vm_events[i] += n;
+}
+static inline void mod_node_page_state(struct vmlab *m, enum node_stat_item i, int64_t d)
+{
+	m->node_stat[i] += d;
+}
+static inline void mod_zone_page_state(struct zone *z, enum zone_stat_item i, int64_t d)
+{
+	z->vm_stat[i] += d;
+}
+extern const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS];
+extern const char *const node_stat_names[NR_VM_NODE_STAT_ITEMS];
+extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+
+/* ---- sim/rand.c ----------------------------------------------------------------------------- */
+
+uint64_t prandom_u64(struct vmlab *m); /* deterministic from cfg.seed */
+
+#endif

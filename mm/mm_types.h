@@ -1,0 +1,395 @@
+/* mm/mm_types.h - the data structures of the memory manager and of the machine around it.
+ *
+ * Mirrors include/linux/mm_types.h, mmzone.h, sched.h (the mm parts) and fs.h (address_space).
+ * struct vmlab (the machine) owns everything: simulated RAM, struct page array, zones, the
+ * kernel page tables, slab caches, tasks, the CPU's TLB and every counter.
+ *
+ * Kernel objects (task_struct, mm_struct, vm_area_struct, anon_vma, files, xarray nodes) live
+ * in slab caches carved out of simulated RAM: their C pointers point into the RAM mapping.
+ */
+#ifndef VMLAB_MM_TYPES_H
+#define VMLAB_MM_TYPES_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../include/vmlab.h"
+#include "../arch/x86/pgtable.h"
+#include "../lib/avl.h"
+#include "../lib/list.h"
+#include "../lib/xarray.h"
+#include "vmstat.h"
+
+#define MAX_PAGE_ORDER 10
+#define NR_PAGE_ORDERS (MAX_PAGE_ORDER + 1)
+#define PAGE_ALLOC_COSTLY_ORDER 3
+#define NR_PCP_ORDERS (PAGE_ALLOC_COSTLY_ORDER + 1)
+#define MAX_CPUS 64
+
+/* ---- struct page ------------------------------------------------------------------------- */
+
+/* page->flags bits (include/linux/page-flags.h names). */
+enum pageflags {
+	PG_buddy = 1u << 0,       /* head of a free buddy block (page_type PGTY_buddy) */
+	PG_reserved = 1u << 1,    /* never handed to the allocator (kernel image, firmware) */
+	PG_slab = 1u << 2,        /* head page of a slab */
+	PG_pgtable = 1u << 3,     /* a page-table page (page_type PGTY_table) */
+	PG_anon = 1u << 4,        /* mapping is an anon_vma (Linux: PAGE_MAPPING_ANON bit) */
+	PG_anon_exclusive = 1u << 5, /* PageAnonExclusive: only this mm maps it, reusable on COW */
+	PG_lru = 1u << 6,         /* on an LRU list */
+	PG_active = 1u << 7,      /* on the active LRU list */
+	PG_referenced = 1u << 8,  /* second-chance reference bit */
+	PG_dirty = 1u << 9,       /* contents newer than the backing store */
+	PG_uptodate = 1u << 10,   /* contents valid */
+	PG_swapbacked = 1u << 11, /* anon or shmem: backed by swap, not a file */
+	PG_swapcache = 1u << 12,  /* in the swap cache; private holds the swap entry */
+	PG_writeback = 1u << 13,  /* being written back */
+	PG_unevictable = 1u << 14, /* mlocked or otherwise unevictable */
+	PG_mlocked = 1u << 15,    /* mlocked */
+	PG_pcp = 1u << 16,        /* on a per-CPU page list (vmlab bookkeeping for the checker) */
+	PG_head = 1u << 17,       /* head of a higher-order allocation (order in ->order) */
+	PG_vmalloc = 1u << 18,    /* backs a vmalloc area */
+	PG_zero = 1u << 19,       /* the shared zero page */
+	PG_readahead = 1u << 20,  /* readahead marker */
+	PG_kernel = 1u << 21,     /* other kernel allocation (kmalloc_large, internal tables) */
+};
+
+/* 56 bytes on x86_64 (Linux: 64). Field meaning depends on the owner, as in Linux. */
+struct page {
+	uint32_t flags;        /* enum pageflags */
+	int32_t _refcount;     /* references; 0 when free */
+	int32_t _mapcount;     /* PTEs mapping this page. Linux stores mapcount-1 here (so -1 means
+	                        * unmapped); vmlab stores the count itself so that a never-touched,
+	                        * zero-filled struct page is a valid free tail page. */
+	uint8_t order;         /* buddy order when PG_buddy/PG_pcp; allocation order when PG_head */
+	uint8_t zone;          /* zone index (set when the page enters the allocator) */
+	uint16_t cpu;          /* pcp list owner when PG_pcp */
+	struct list_head lru;  /* buddy free list, pcp list, LRU list, or slab partial list */
+	union {
+		struct {
+			void *mapping;    /* anon_vma (PG_anon) or address_space; NULL otherwise */
+			uint64_t index;   /* page offset within mapping (linear page index for anon) */
+			uint64_t private; /* swap entry when PG_swapcache */
+		};
+		struct { /* PG_slab head pages (struct slab overlays struct page in Linux) */
+			struct kmem_cache *slab_cache; /* the cache this slab belongs to */
+			void *freelist;                /* first free object */
+			uint16_t inuse;                /* objects allocated */
+			uint16_t objects;              /* objects in the slab */
+			uint8_t frozen;                /* the cache's current (per-CPU) slab */
+		};
+	};
+};
+
+/* ---- zones ------------------------------------------------------------------------------ */
+
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
+
+struct free_area {
+	struct list_head free_list; /* head pages of free blocks of this order (PG_buddy) */
+	uint64_t nr_free;           /* blocks on free_list */
+};
+
+struct per_cpu_pages {
+	int count;                             /* pages on all lists */
+	int high;                              /* drain batch pages to the buddy above this */
+	int batch;                             /* pages moved at a time */
+	struct list_head lists[NR_PCP_ORDERS]; /* free blocks of order 0..COSTLY_ORDER */
+};
+
+struct zone {
+	const char *name;                    /* "DMA", "DMA32", "Normal" */
+	int idx;                             /* enum zone_type */
+	uint64_t zone_start_pfn;             /* first frame */
+	uint64_t spanned_pages;              /* frames from start to end */
+	uint64_t present_pages;              /* frames that exist (within RAM) */
+	uint64_t managed_pages;              /* present minus reserved at boot */
+	uint64_t _watermark[NR_WMARK];       /* min/low/high/promo in pages */
+	int64_t lowmem_reserve[MAX_NR_ZONES]; /* pages kept back from allocations aimed higher */
+	struct free_area free_area[NR_PAGE_ORDERS];
+	struct per_cpu_pages pcp[MAX_CPUS];  /* per-CPU page lists (nr_cpus used) */
+	int64_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
+};
+
+/* ---- slab -------------------------------------------------------------------------------- */
+
+struct kmem_cache {
+	char name[32];             /* as in /proc/slabinfo */
+	unsigned object_size;      /* what the caller asked for */
+	unsigned size;             /* object size with alignment (objsize column) */
+	unsigned align;            /* alignment */
+	unsigned order;            /* slab order */
+	unsigned objects;          /* objects per slab */
+	unsigned reclaimable;      /* SLAB_RECLAIM_ACCOUNT */
+	struct page *cpu_slab;     /* the current slab of the (single modelled) CPU, or NULL */
+	struct list_head partial;  /* slabs with free objects (not the current one) */
+	struct list_head full;     /* slabs with no free object (tracked for the checker) */
+	uint64_t nr_slabs;         /* slabs allocated */
+	uint64_t nr_objs;          /* objects in those slabs */
+	uint64_t nr_active;        /* objects allocated */
+	struct list_head list;     /* all caches, in creation order */
+};
+
+/* ---- VMAs, anon_vma, files ----------------------------------------------------------------- */
+
+#define VM_NONE 0x0ull
+#define VM_READ 0x1ull
+#define VM_WRITE 0x2ull
+#define VM_EXEC 0x4ull
+#define VM_SHARED 0x8ull
+#define VM_MAYREAD 0x10ull
+#define VM_MAYWRITE 0x20ull
+#define VM_MAYEXEC 0x40ull
+#define VM_MAYSHARE 0x80ull
+#define VM_GROWSDOWN 0x100ull
+#define VM_PFNMAP 0x400ull
+#define VM_LOCKED 0x2000ull
+#define VM_IO 0x4000ull
+#define VM_SEQ_READ 0x8000ull
+#define VM_RAND_READ 0x10000ull
+#define VM_DONTCOPY 0x20000ull
+#define VM_DONTEXPAND 0x40000ull
+#define VM_LOCKONFAULT 0x80000ull
+#define VM_ACCOUNT 0x100000ull
+#define VM_NORESERVE 0x200000ull
+#define VM_HUGETLB 0x400000ull
+#define VM_SYNC 0x800000ull
+#define VM_ARCH_1 0x1000000ull
+#define VM_WIPEONFORK 0x2000000ull
+#define VM_DONTDUMP 0x4000000ull
+#define VM_SOFTDIRTY 0x8000000ull
+#define VM_MIXEDMAP 0x10000000ull
+#define VM_HUGEPAGE 0x20000000ull
+#define VM_NOHUGEPAGE 0x40000000ull
+#define VM_MERGEABLE 0x80000000ull
+
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+
+struct vm_area_struct;
+struct vm_fault;
+
+/* vm_operations_struct: how a non-anonymous VMA gets its pages. */
+struct vm_operations_struct {
+	const char *name;
+	/* Finds or reads the page for vmf->pgoff; sets vmf->page with a reference held.
+	 * Returns VM_FAULT_* bits. */
+	unsigned (*fault)(struct vm_fault *vmf);
+	/* Maps pages already cached in [start_pgoff, end_pgoff] (fault-around). Returns the
+	 * number mapped. */
+	unsigned (*map_pages)(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t end_pgoff);
+	/* Called before a read-only shared page becomes writable (may be NULL). */
+	unsigned (*page_mkwrite)(struct vm_fault *vmf);
+};
+
+struct anon_vma {
+	struct anon_vma *root;          /* the root of this fork family */
+	struct anon_vma *parent;        /* the anon_vma this one was forked from */
+	int refcount;                   /* VMAs' and child anon_vmas' references */
+	int num_children;               /* anon_vmas with this as parent */
+	int num_active_vmas;            /* VMAs with vma->anon_vma == this */
+	struct list_head chains;        /* anon_vma_chain.same_anon_vma (Linux: interval tree) */
+};
+
+struct anon_vma_chain {
+	struct vm_area_struct *vma;     /* the VMA linked */
+	struct anon_vma *anon_vma;      /* to this anon_vma */
+	struct list_head same_vma;      /* on vma->anon_vma_chain */
+	struct list_head same_anon_vma; /* on anon_vma->chains */
+};
+
+struct address_space;
+
+struct inode {
+	uint64_t i_ino;                 /* inode number (decimal in maps) */
+	uint32_t i_dev;                 /* device, major<<8|minor as maps prints it */
+	uint64_t i_size;                /* bytes */
+	int shmem;                      /* 1 for shmem objects (shared anonymous memory) */
+	int i_count;                    /* references (files, VMAs) */
+	struct address_space *i_mapping; /* the page cache of this inode */
+};
+
+struct address_space {
+	struct inode *host;             /* owner */
+	struct xarray i_pages;          /* page-cache pages by file page offset */
+	uint64_t nrpages;               /* pages cached */
+	struct list_head i_mmap;        /* VMAs mapping this (Linux: interval tree) */
+};
+
+struct file {
+	struct inode *f_inode;          /* the object */
+	char path[160];                 /* the name shown in maps */
+	int f_count;                    /* references (VMAs) */
+};
+
+struct vm_area_struct {
+	uint64_t vm_start;              /* first address */
+	uint64_t vm_end;                /* first address after the VMA */
+	struct mm_struct *vm_mm;        /* owner */
+	pteval_t vm_page_prot;          /* PTE protection bits for new PTEs */
+	uint64_t vm_flags;              /* VM_* */
+	uint64_t vm_pgoff;              /* offset in pages (file) or vm_start>>PAGE_SHIFT (anon) */
+	struct file *vm_file;           /* mapped file or shmem object, NULL for anonymous */
+	const struct vm_operations_struct *vm_ops; /* NULL for private anonymous memory */
+	struct anon_vma *anon_vma;      /* reverse-map family of its anonymous pages */
+	struct list_head anon_vma_chain; /* anon_vma_chain.same_vma */
+	struct list_head shared;        /* on address_space.i_mmap */
+	struct avl_node rb;             /* in mm->mm_rb, keyed by vm_start */
+	struct list_head vm_list;       /* in mm->mmap_list, ordered by address */
+};
+
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
+
+struct mm_struct {
+	struct avl_node *mm_rb;         /* VMAs by address (Linux: the maple tree mm_mt) */
+	struct list_head mmap_list;     /* VMAs in address order */
+	struct vm_area_struct *vmacache; /* last VMA found (Linux: per-VMA lock/RCU lookup) */
+	int map_count;                  /* VMAs */
+	uint64_t pgd;                   /* frame of the PGD (CR3 value >> 12) */
+	uint64_t mmap_base;             /* top of the top-down mmap area */
+	uint64_t task_size;             /* end of user space */
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_brk, brk, start_stack;
+	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t total_vm, locked_vm, pinned_vm, data_vm, exec_vm, stack_vm; /* pages */
+	uint64_t hiwater_rss, hiwater_vm; /* pages */
+	int64_t rss_stat[NR_MM_COUNTERS]; /* pages */
+	int64_t pgtables_bytes;         /* page-table memory */
+	int mm_users;                   /* tasks using it */
+	uint64_t free_area_cache;       /* top-down search resumes below this (2.6's cache) */
+	uint64_t cached_hole_size;      /* largest hole known above free_area_cache */
+	uint64_t context_id;            /* unique id for PCID slot matching (ctx_id) */
+	uint64_t tlb_gen;               /* bumped on every change needing a TLB flush */
+};
+
+enum task_state { TASK_RUNNING, TASK_DEAD };
+
+struct task_struct {
+	int pid;                         /* process id */
+	char comm[16];                   /* name */
+	enum task_state state;           /* running or dead */
+	struct mm_struct *mm;            /* address space */
+	uint64_t min_flt, maj_flt;       /* faults (getrusage) */
+	int oom_score_adj;               /* -1000..1000 */
+	int exit_signal;                 /* signal that killed it, 0 if none */
+	int ppid;                        /* parent's pid (0 for spawned processes) */
+};
+
+/* ---- the CPU: TLB and address-space switching ----------------------------------------------- */
+
+#define TLB_NR_DYN_ASIDS 6
+
+/* One TLB entry: a cached leaf translation. perm has TLB_R/W/X/D meaning "this kind of access
+ * may complete without a walk". */
+struct tlb_entry {
+	uint64_t vpn;   /* virtual page number, or TLB_INVALID */
+	uint64_t pfn;   /* frame */
+	uint16_t asid;  /* address-space id (0 without PCID) */
+	uint8_t perm;   /* TLB_P_* */
+	uint8_t global; /* G bit */
+};
+#define TLB_INVALID (~0ull)
+#define TLB_P_READ 1u
+#define TLB_P_WRITE 2u /* writable and D already set in the PTE */
+#define TLB_P_EXEC 4u
+
+struct tlb_ctx {
+	uint64_t ctx_id;  /* mm->context_id cached in this ASID slot, 0 when free */
+	uint64_t tlb_gen; /* mm->tlb_gen this slot has caught up to */
+};
+
+struct cpu {
+	struct tlb_entry *tlb;          /* sets x ways entries */
+	unsigned tlb_sets, tlb_ways;    /* geometry (sets is a power of two) */
+	unsigned set_mask;              /* tlb_sets - 1 */
+	uint8_t *victim;                /* per-set next way to replace (round robin) */
+	struct mm_struct *loaded_mm;    /* mm whose PGD is in CR3 (NULL: the kernel's) */
+	uint16_t loaded_asid;           /* ASID in use */
+	struct tlb_ctx ctxs[TLB_NR_DYN_ASIDS]; /* PCID slots (with pcid on) */
+	unsigned next_asid;             /* round-robin slot to take next */
+	vmlab_tlb_stats_t stats;        /* hits, misses, walks, flushes */
+};
+
+/* ---- vmalloc ------------------------------------------------------------------------------ */
+
+struct vm_struct {
+	uint64_t addr;          /* first address */
+	uint64_t size;          /* bytes including the guard page */
+	uint64_t nr_pages;      /* pages backing it */
+	uint64_t *pages;        /* their frames (kmalloc'd array) */
+	const char *caller;     /* who asked, shown in vmallocinfo */
+	struct list_head list;  /* areas in address order */
+};
+
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE,
+	NR_LRU_LISTS
+};
+
+/* ---- the machine --------------------------------------------------------------------------- */
+
+struct vmlab {
+	vmlab_config_t cfg;             /* as given, with defaults filled in */
+	uint8_t *ram;                   /* simulated physical memory (host, committed lazily) */
+	uint64_t ram_bytes;             /* mapped size of ram */
+	struct page *mem_map;           /* one struct page per frame (committed lazily) */
+	uint64_t mem_map_bytes;         /* mapped size of mem_map */
+	uint64_t max_pfn;               /* frames */
+	struct zone zones[MAX_NR_ZONES];
+	int nr_zones;                   /* populated zones: DMA..Normal present */
+	uint64_t totalram_pages;        /* managed pages, all zones */
+	uint64_t totalreserve_pages;    /* high watermarks + lowmem reserves */
+	uint64_t min_free_kbytes;       /* as computed at boot */
+	uint64_t kernel_start_pfn, kernel_end_pfn; /* the kernel image, reserved */
+	uint64_t reserved_pages;        /* frames never managed */
+	int64_t node_stat[NR_VM_NODE_STAT_ITEMS];
+	uint64_t vm_events[NR_VM_EVENT_ITEMS];
+
+	/* slab */
+	struct list_head slab_caches;   /* every kmem_cache */
+	struct kmem_cache *kmem_cache;  /* the cache of kmem_cache structs */
+	struct kmem_cache *kmalloc_caches[14]; /* kmalloc-8 ... kmalloc-8k */
+	struct kmem_cache *task_cachep, *mm_cachep, *vma_cachep, *anon_vma_cachep,
+		*anon_vma_chain_cachep, *xa_node_cachep, *file_cachep, *inode_cachep,
+		*mapping_cachep;
+
+	/* vmalloc */
+	struct list_head vmap_areas;    /* vm_struct in address order */
+	uint64_t vmalloc_pages;         /* pages backing vmalloc areas */
+
+	/* page tables, special pages */
+	uint64_t init_pgd;              /* swapper_pg_dir frame */
+	uint64_t zero_pfn;              /* the shared zero page */
+	int64_t boot_pagetables;        /* kernel page-table frames after boot (checker) */
+	uint64_t directmap_1g;          /* DirectMap1G bytes (for meminfo) */
+	uint64_t directmap_2m;          /* DirectMap2M bytes */
+	uint64_t directmap_4k;          /* DirectMap4k bytes */
+	int64_t vm_committed_as;        /* pages charged by VM_ACCOUNT mappings (Committed_AS) */
+
+	/* LRU lists of the single node (Linux: pglist_data.__lruvec.lists[]) */
+	struct list_head lru_lists[NR_LRU_LISTS];
+	uint64_t lru_size[NR_LRU_LISTS];
+
+	/* processes */
+	struct task_struct **tasks;     /* by pid (NULL: none) */
+	int nr_tasks_slots;             /* size of tasks[] */
+	int next_pid;                   /* pid for the next spawn/fork */
+	int nr_running;                 /* live tasks */
+	uint64_t next_context_id;       /* for mm->context_id */
+	uint64_t next_ino;              /* inode numbers for shmem objects */
+
+	struct cpu cpu;                 /* the CPU that runs every access */
+	uint64_t rng;                   /* PRNG state (seeded) */
+
+	vmlab_event_fn hook;            /* explain-mode events, or NULL */
+	void *hook_ctx;
+	int cur_pid;                    /* pid of the operation in progress (for events) */
+	char check_err[256];            /* first checker failure */
+	int check_failed;               /* a checker failed during an operation */
+};
+
+#endif

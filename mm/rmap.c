@@ -1,0 +1,192 @@
+/* mm/rmap.c - reverse mapping of anonymous pages: anon_vma and anon_vma_chain.
+ *
+ * Mirrors mm/rmap.c: anon_vma_prepare (first anonymous fault of a VMA), anon_vma_clone and
+ * anon_vma_fork (fork gives the child VMA links to every anon_vma of the parent's VMA plus
+ * a new anon_vma of its own), unlink_anon_vmas, and the mapcount side of folio_add_*_rmap /
+ * folio_remove_rmap_pte. page->mapping of an anonymous page is its anon_vma; page->index is
+ * its linear page index, so each VMA linked to the anon_vma can compute the page's address.
+ *
+ * Simplifications: an anon_vma keeps its chains on a list, not an interval tree (walks are
+ * linear in the number of VMAs of the family); anon_vma reuse on fork (num_children checks)
+ * is not done, so every fork makes a new anon_vma, as Linux did before 3.x.
+ */
+#include "mm/internal.h"
+
+static struct anon_vma *anon_vma_alloc(struct vmlab *m)
+{
+	struct anon_vma *av = kmem_cache_alloc(m, m->anon_vma_cachep);
+
+	if (!av)
+		return NULL;
+	av->root = av;
+	av->refcount = 0;
+	INIT_LIST_HEAD(&av->chains);
+	return av;
+}
+
+static void put_anon_vma(struct vmlab *m, struct anon_vma *av)
+{
+	while (av && --av->refcount == 0) {
+		struct anon_vma *parent = av->parent;
+
+		VM_BUG_ON(!list_empty(&av->chains));
+		if (parent)
+			parent->num_children--;
+		kmem_cache_free(m, m->anon_vma_cachep, av);
+		av = parent;
+	}
+}
+
+static int anon_vma_chain_link(struct vmlab *m, struct vm_area_struct *vma, struct anon_vma *av)
+{
+	struct anon_vma_chain *avc = kmem_cache_alloc(m, m->anon_vma_chain_cachep);
+
+	if (!avc)
+		return -ENOMEM;
+	avc->vma = vma;
+	avc->anon_vma = av;
+	list_add_tail(&avc->same_vma, &vma->anon_vma_chain);
+	list_add_tail(&avc->same_anon_vma, &av->chains);
+	av->refcount++;
+	return 0;
+}
+
+/* reusable_anon_vma: a neighbour that could merge with vma and whose anon_vma is not shared
+ * with a fork family lends it, so that the two VMAs stay mergeable. */
+static struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct vm_area_struct *n[2] = {vma_prev(mm, vma), vma_next(mm, vma)};
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct vm_area_struct *o = n[i];
+
+		if (!o || !o->anon_vma || o->vm_file || o->vm_flags != vma->vm_flags)
+			continue;
+		if (i == 0 ? o->vm_end != vma->vm_start : vma->vm_end != o->vm_start)
+			continue;
+		if (i == 0 ? o->vm_pgoff + ((o->vm_end - o->vm_start) >> PAGE_SHIFT) != vma->vm_pgoff
+			   : vma->vm_pgoff + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT) != o->vm_pgoff)
+			continue;
+		if (o->anon_vma_chain.next == o->anon_vma_chain.prev) /* list_is_singular */
+			return o->anon_vma;
+	}
+	return NULL;
+}
+
+int anon_vma_prepare(struct vmlab *m, struct vm_area_struct *vma)
+{
+	struct anon_vma *av;
+
+	if (likely(vma->anon_vma))
+		return 0;
+	av = find_mergeable_anon_vma(vma);
+	if (!av) {
+		av = anon_vma_alloc(m);
+		if (!av)
+			return -ENOMEM;
+	}
+	if (anon_vma_chain_link(m, vma, av)) {
+		if (av->refcount == 0)
+			kmem_cache_free(m, m->anon_vma_cachep, av);
+		return -ENOMEM;
+	}
+	vma->anon_vma = av;
+	av->num_active_vmas++;
+	return 0;
+}
+
+int anon_vma_clone(struct vmlab *m, struct vm_area_struct *dst, struct vm_area_struct *src)
+{
+	struct list_head *pos;
+
+	INIT_LIST_HEAD(&dst->anon_vma_chain);
+	dst->anon_vma = NULL;
+	list_for_each(pos, &src->anon_vma_chain) {
+		struct anon_vma_chain *avc = list_entry(pos, struct anon_vma_chain, same_vma);
+
+		if (anon_vma_chain_link(m, dst, avc->anon_vma)) {
+			unlink_anon_vmas(m, dst);
+			return -ENOMEM;
+		}
+	}
+	dst->anon_vma = src->anon_vma;
+	if (dst->anon_vma)
+		dst->anon_vma->num_active_vmas++;
+	return 0;
+}
+
+int anon_vma_fork(struct vmlab *m, struct vm_area_struct *dst, struct vm_area_struct *src)
+{
+	struct anon_vma *av;
+
+	INIT_LIST_HEAD(&dst->anon_vma_chain);
+	dst->anon_vma = NULL;
+	if (!src->anon_vma)
+		return 0;
+	if (anon_vma_clone(m, dst, src))
+		return -ENOMEM;
+	av = anon_vma_alloc(m);
+	if (!av || anon_vma_chain_link(m, dst, av)) {
+		if (av)
+			kmem_cache_free(m, m->anon_vma_cachep, av);
+		unlink_anon_vmas(m, dst);
+		return -ENOMEM;
+	}
+	av->root = src->anon_vma->root;
+	av->parent = src->anon_vma;
+	av->parent->refcount++;
+	av->parent->num_children++;
+	dst->anon_vma->num_active_vmas--;
+	dst->anon_vma = av;
+	av->num_active_vmas++;
+	return 0;
+}
+
+void unlink_anon_vmas(struct vmlab *m, struct vm_area_struct *vma)
+{
+	struct list_head *pos, *n;
+
+	if (vma->anon_vma)
+		vma->anon_vma->num_active_vmas--;
+	list_for_each_safe(pos, n, &vma->anon_vma_chain) {
+		struct anon_vma_chain *avc = list_entry(pos, struct anon_vma_chain, same_vma);
+		struct anon_vma *av = avc->anon_vma;
+
+		list_del(&avc->same_vma);
+		list_del(&avc->same_anon_vma);
+		kmem_cache_free(m, m->anon_vma_chain_cachep, avc);
+		put_anon_vma(m, av);
+	}
+	vma->anon_vma = NULL;
+}
+
+void folio_add_new_anon_rmap(struct vmlab *m, struct page *page, struct vm_area_struct *vma,
+			     uint64_t addr)
+{
+	page->mapping = vma->anon_vma;
+	page->index = ((addr - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+	page->flags |= PG_anon | PG_anon_exclusive | PG_swapbacked | PG_uptodate;
+	page->_mapcount = 1;
+	mod_node_page_state(m, NR_ANON_MAPPED, 1);
+}
+
+void page_add_anon_rmap(struct vmlab *m, struct page *page)
+{
+	if (++page->_mapcount == 1)
+		mod_node_page_state(m, NR_ANON_MAPPED, 1);
+}
+
+void page_add_file_rmap(struct vmlab *m, struct page *page)
+{
+	if (++page->_mapcount == 1)
+		mod_node_page_state(m, NR_FILE_MAPPED, 1);
+}
+
+void page_remove_rmap(struct vmlab *m, struct page *page)
+{
+	VM_BUG_ON(page->_mapcount <= 0);
+	if (--page->_mapcount == 0)
+		mod_node_page_state(m, (page->flags & PG_anon) ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);
+}

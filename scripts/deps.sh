@@ -1,0 +1,10 @@
+#!/bin/sh
+# Installs the Debian packages vmlab needs when they are missing (apt-get only).
+need=""
+command -v cc >/dev/null 2>&1 || need="$need gcc"
+command -v make >/dev/null 2>&1 || need="$need make"
+command -v ar >/dev/null 2>&1 || need="$need binutils"
+[ -z "$need" ] && exit 0
+echo "deps: installing$need" >&2
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q $need >/dev/null
