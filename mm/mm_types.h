@@ -81,6 +81,8 @@ struct page {
 	};
 };
 
+_Static_assert(sizeof(struct page) <= 64, "struct page must stay within 64 bytes");
+
 /* ---- zones ------------------------------------------------------------------------------ */
 
 enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };

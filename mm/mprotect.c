@@ -83,12 +83,11 @@ int do_mprotect(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t 
 		err = mprotect_fixup(m, mm, vma, nstart, tmp, newflags, &vma);
 		if (err)
 			return err;
-		nstart = tmp;
+		/* a merge may have pulled the next VMA (already with these flags) into vma */
+		nstart = MAX(tmp, MIN(end, vma->vm_end));
 		if (nstart >= end)
 			return 0;
 		next = vma_next(mm, vma);
-		while (next && next->vm_end <= nstart)
-			next = vma_next(mm, next);
 		if (!next || next->vm_start != nstart)
 			return -ENOMEM;
 		vma = next;

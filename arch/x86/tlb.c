@@ -201,3 +201,8 @@ void tlb_mm_gone(struct vmlab *m, struct mm_struct *mm)
 		c->loaded_asid = 0;
 	}
 }
+
+void vmlab_tlb_stats(vmlab_t *m, vmlab_tlb_stats_t *st)
+{
+	*st = m->cpu.stats;
+}
