@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -190,6 +191,22 @@ int vmlab_check(vmlab_t *m, char *buf, size_t size);
 const char *vmlab_errno_name(int err);
 /* Parses "ENOMEM" etc. into a negative errno; 0 if unknown. */
 int vmlab_errno_parse(const char *name);
+
+/* ---- scenarios ------------------------------------------------------------------------ */
+
+typedef struct vmlab_run_opts {
+	int explain;              /* narrate every access, walk and fault on out */
+	int check;                /* run every invariant checker after every statement */
+	int have_seed;            /* seed given: randomize the layout with it */
+	uint64_t seed;
+	const char *writable_dir; /* host files under it may be written back (files issue) */
+	int quiet;                /* no /proc views or narration, only errors and results */
+} vmlab_run_opts_t;
+
+/* Runs a scenario file (docs/vmscript.md). Output (show views, kill messages, narration) goes
+ * to out, errors and failed expectations to err. Returns the exit status: 0 all held, 1 an
+ * expect failed, 2 the scenario is malformed or names what does not exist. */
+int vmlab_run_script(const char *path, const vmlab_run_opts_t *opts, FILE *out, FILE *err);
 
 #ifdef __cplusplus
 }
