@@ -23,7 +23,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BINS:= $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 HEADERS   := $(wildcard include/*.h lib/*.h arch/x86/*.h mm/*.h kernel/*.h fs/proc/*.h sim/*.h tests/unit/*.h)
 
-.PHONY: all deps demo test asan bench install clean unit check-format
+.PHONY: all deps demo test asan bench install clean soak
 all: $(BUILD)/vmlab $(BUILD)/libvmlab.a $(UNIT_BINS)
 
 deps:
@@ -64,6 +64,12 @@ asan: deps
 	SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	sh scripts/run-tests.sh build-asan
+
+# Randomized differential testing for as long as asked: make soak SOAK_SECONDS=3600
+SOAK_SECONDS ?= 600
+soak: deps
+	@$(MAKE) --no-print-directory $(BUILD)/tests/test_random
+	SOAK_SECONDS=$(SOAK_SECONDS) ./$(BUILD)/tests/test_random
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
