@@ -23,7 +23,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BINS:= $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 HEADERS   := $(wildcard include/*.h lib/*.h arch/x86/*.h mm/*.h kernel/*.h fs/proc/*.h sim/*.h tests/unit/*.h)
 
-.PHONY: all deps demo test asan bench install clean soak
+.PHONY: all deps demo test asan bench install clean soak fuzz
 all: $(BUILD)/vmlab $(BUILD)/libvmlab.a $(UNIT_BINS)
 
 deps:
@@ -71,6 +71,18 @@ soak: deps
 	@$(MAKE) --no-print-directory $(BUILD)/tests/test_random
 	SOAK_SECONDS=$(SOAK_SECONDS) ./$(BUILD)/tests/test_random
 
+# libFuzzer (clang) on the scenario parser and runner: make fuzz FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := $(filter-out cli/%,$(LIB_SRCS))
+build-fuzz/fuzz_vmscript: tests/fuzz/fuzz_vmscript.c $(FUZZ_SRCS) $(HEADERS)
+	@mkdir -p build-fuzz
+	clang -std=c11 -D_GNU_SOURCE -Iinclude -I. -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -o $@ tests/fuzz/fuzz_vmscript.c $(FUZZ_SRCS) -lm -lpthread
+fuzz: build-fuzz/fuzz_vmscript
+	@mkdir -p build-fuzz/corpus && cp -n tests/fuzz/corpus/vmscript/* build-fuzz/corpus/ 2>/dev/null || true
+	./build-fuzz/fuzz_vmscript -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	  build-fuzz/corpus tests/fuzz/corpus/vmscript
+
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	@sh bench/run.sh $(BUILD)
@@ -84,4 +96,4 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' scripts/vmlab.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/vmlab.pc
 
 clean:
-	rm -rf build build-asan build-clang
+	rm -rf build build-asan build-clang build-fuzz

@@ -406,18 +406,12 @@ static int run_stmt(struct run *r, const struct vms_stmt *st)
 	return exec_proc_stmt(r, st, p);
 }
 
-int vmlab_run_script(const char *path, const vmlab_run_opts_t *opts, FILE *out, FILE *err)
+int vms_run(struct vms_script *sp, const vmlab_run_opts_t *opts, FILE *out, FILE *err)
 {
-	struct vms_script s;
+	struct vms_script s = *sp;
 	struct run r;
-	char msg[600];
 	int i, status = 0, e;
 
-	if (vms_parse_file(path, &s, msg, sizeof(msg))) {
-		fprintf(err, "%s\n", msg);
-		vms_free(&s);
-		return 2;
-	}
 	memset(&r, 0, sizeof(r));
 	r.s = &s;
 	r.opts = opts;
@@ -432,7 +426,6 @@ int vmlab_run_script(const char *path, const vmlab_run_opts_t *opts, FILE *out, 
 	if (e) {
 		r.line = s.machine_line ? s.machine_line : 1;
 		run_error(&r, "machine: cannot create it: %s", strerror(-e));
-		vms_free(&s);
 		return 2;
 	}
 	if (opts->explain && !opts->quiet)
@@ -470,8 +463,23 @@ int vmlab_run_script(const char *path, const vmlab_run_opts_t *opts, FILE *out, 
 	vmlab_destroy(r.m);
 	free(r.procs);
 	free(r.vars);
-	vms_free(&s);
 	if (status)
 		return status;
 	return r.failed ? 1 : 0;
+}
+
+int vmlab_run_script(const char *path, const vmlab_run_opts_t *opts, FILE *out, FILE *err)
+{
+	struct vms_script s;
+	char msg[600];
+	int status;
+
+	if (vms_parse_file(path, &s, msg, sizeof(msg))) {
+		fprintf(err, "%s\n", msg);
+		vms_free(&s);
+		return 2;
+	}
+	status = vms_run(&s, opts, out, err);
+	vms_free(&s);
+	return status;
 }

@@ -76,5 +76,7 @@ int vms_parse_file(const char *path, struct vms_script *s, char *err, size_t err
 int vms_parse_text(const char *name, const char *text, size_t len, struct vms_script *s,
 		   char *err, size_t errsz);
 void vms_free(struct vms_script *s);
+/* Runs a parsed script (vmlab_run_script without the parse); returns the exit status. */
+int vms_run(struct vms_script *s, const vmlab_run_opts_t *opts, FILE *out, FILE *err);
 
 #endif
