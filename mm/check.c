@@ -276,6 +276,14 @@ void debug_check(struct vmlab *m)
 
 int vmlab_check(vmlab_t *m, char *buf, size_t size)
 {
+	char tmp[256];
+
+	if (!m)
+		return -EINVAL;
+	if (!buf || !size) {
+		buf = tmp;
+		size = sizeof(tmp);
+	}
 	if (m->check_failed) {
 		snprintf(buf, size, "%s", m->check_err);
 		return -EFAULT;

@@ -7,6 +7,8 @@
 
 void vmlab_set_event_hook(vmlab_t *m, vmlab_event_fn fn, void *ctx)
 {
+	if (!m)
+		return;
 	m->hook = fn;
 	m->hook_ctx = ctx;
 }
@@ -66,6 +68,12 @@ void vmlab_event_format(const vmlab_event_t *ev, char *buf, size_t size)
 {
 	char f[96];
 
+	if (!buf || !size)
+		return;
+	if (!ev) {
+		buf[0] = 0;
+		return;
+	}
 	switch (ev->type) {
 	case VMLAB_EV_ACCESS:
 		snprintf(buf, size, "%s 0x%llx (pid %d)", kind_names[ev->kind % 3],

@@ -30,6 +30,8 @@ uint64_t prandom_u64(struct vmlab *m)
 
 void vmlab_config_default(vmlab_config_t *cfg)
 {
+	if (!cfg)
+		return;
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ram = 64ull << 20;
 	cfg->tlb_entries = 64;
@@ -78,8 +80,10 @@ int vmlab_create(const vmlab_config_t *cfg, vmlab_t **out)
 	struct vmlab *m;
 	int i, err = -ENOMEM;
 
+	if (!out)
+		return -EFAULT;
 	*out = NULL;
-	if (!config_valid(cfg))
+	if (!cfg || !config_valid(cfg))
 		return -EINVAL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -146,10 +150,15 @@ static void after_op(struct vmlab *m)
 
 int vmlab_spawn(vmlab_t *m, int *pid)
 {
-	struct task_struct *t = task_create(m);
+	struct task_struct *t;
 	struct mm_struct *mm;
 	int err;
 
+	if (!m)
+		return -EINVAL;
+	if (!pid)
+		return -EFAULT;
+	t = task_create(m);
 	if (!t)
 		return -ENOMEM;
 	mm = kmem_cache_alloc(m, m->mm_cachep);
@@ -174,9 +183,14 @@ int vmlab_spawn(vmlab_t *m, int *pid)
 
 int vmlab_fork(vmlab_t *m, int pid, int *child)
 {
-	struct task_struct *p = find_task(m, pid), *c;
+	struct task_struct *p, *c;
 	int err;
 
+	if (!m)
+		return -EINVAL;
+	if (!child)
+		return -EFAULT;
+	p = find_task(m, pid);
 	if (!p)
 		return -ESRCH;
 	c = task_create(m);
@@ -196,7 +210,7 @@ int vmlab_fork(vmlab_t *m, int pid, int *child)
 
 int vmlab_exit(vmlab_t *m, int pid)
 {
-	struct task_struct *t = find_task(m, pid);
+	struct task_struct *t = m ? find_task(m, pid) : NULL;
 
 	if (!t)
 		return -ESRCH;
@@ -208,12 +222,12 @@ int vmlab_exit(vmlab_t *m, int pid)
 
 int vmlab_alive(vmlab_t *m, int pid)
 {
-	return find_task(m, pid) != NULL;
+	return m && find_task(m, pid) != NULL;
 }
 
 uint64_t vmlab_stack_top(vmlab_t *m, int pid)
 {
-	struct task_struct *t = find_task(m, pid);
+	struct task_struct *t = m ? find_task(m, pid) : NULL;
 
 	return t ? t->mm->start_stack : 0;
 }
@@ -221,7 +235,7 @@ uint64_t vmlab_stack_top(vmlab_t *m, int pid)
 /* ---- system calls --------------------------------------------------------------------------- */
 
 #define SYSCALL_TASK(m, pid, t)                                                                    \
-	struct task_struct *t = find_task(m, pid);                                                 \
+	struct task_struct *t = (m) ? find_task(m, pid) : NULL;                                    \
 	if (!t)                                                                                    \
 		return -ESRCH;                                                                     \
 	m->cur_pid = pid
@@ -232,6 +246,8 @@ int vmlab_mmap(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int prot, int f
 	int err;
 	SYSCALL_TASK(m, pid, t);
 
+	if (!out)
+		return -EFAULT;
 	err = do_mmap(m, t, addr, len, prot, flags | VMLAB_MAP_ANONYMOUS, NULL, 0, out);
 	after_op(m);
 	return err;
@@ -263,6 +279,8 @@ int vmlab_mremap(vmlab_t *m, int pid, uint64_t old_addr, uint64_t old_len, uint6
 	int err;
 	SYSCALL_TASK(m, pid, t);
 
+	if (!out)
+		return -EFAULT;
 	err = do_mremap(m, t, old_addr, old_len, new_len, flags, new_addr, out);
 	after_op(m);
 	return err;
@@ -273,6 +291,8 @@ int vmlab_brk(vmlab_t *m, int pid, int64_t delta, uint64_t *old_brk)
 	int err;
 	SYSCALL_TASK(m, pid, t);
 
+	if (!old_brk)
+		return -EFAULT;
 	err = do_brk(m, t, delta, old_brk);
 	after_op(m);
 	return err;
@@ -316,6 +336,8 @@ int vmlab_errno_parse(const char *name)
 {
 	size_t i;
 
+	if (!name)
+		return 0;
 	for (i = 0; i < ARRAY_SIZE(errnames); i++)
 		if (!strcmp(errnames[i].name, name))
 			return -errnames[i].err;

@@ -474,6 +474,11 @@ int vmlab_run_script(const char *path, const vmlab_run_opts_t *opts, FILE *out, 
 	char msg[600];
 	int status;
 
+	if (!path || !opts || !out || !err) {
+		if (err)
+			fprintf(err, "vmlab: vmlab_run_script: missing argument\n");
+		return 2;
+	}
 	if (vms_parse_file(path, &s, msg, sizeof(msg))) {
 		fprintf(err, "%s\n", msg);
 		vms_free(&s);

@@ -182,15 +182,17 @@ static inline int translate(struct vmlab *m, struct task_struct *t, uint64_t add
 
 int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind)
 {
-	struct task_struct *t = task_of(m, pid);
+	struct task_struct *t = likely(m != NULL) ? task_of(m, pid) : NULL;
 	struct cpu *c = &m->cpu;
 	struct tlb_entry *e;
 	vmlab_fault_t f;
 	uint64_t pfn;
 	int sig;
 
-	if (unlikely(!t || (unsigned)kind > VMLAB_ACC_EXEC))
-		return -ESRCH;
+	if (unlikely(!t))
+		return m ? -ESRCH : -EINVAL;
+	if (unlikely((unsigned)kind > VMLAB_ACC_EXEC))
+		return -EINVAL;
 	if (likely(t->mm == c->loaded_mm && !explaining(m))) {
 		e = tlb_lookup(c, addr >> PAGE_SHIFT, kind);
 		if (likely(e)) {
@@ -210,13 +212,17 @@ int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind)
 static int user_copy(struct vmlab *m, int pid, uint64_t addr, void *buf, uint64_t len, int op,
 		     vmlab_fault_t *fout)
 {
-	struct task_struct *t = task_of(m, pid);
+	struct task_struct *t = m ? task_of(m, pid) : NULL;
 	uint8_t *b = buf;
 	vmlab_fault_t f = {0};
 	int sig = 0;
 
+	if (!m)
+		return -EINVAL;
 	if (!t)
 		return -ESRCH;
+	if (!buf && len)
+		return -EFAULT;
 	m->cur_pid = pid;
 	while (len) {
 		uint64_t off = addr & (PAGE_SIZE - 1), n = PAGE_SIZE - off, pfn;
@@ -265,13 +271,17 @@ int vmlab_fill(vmlab_t *m, int pid, uint64_t addr, int byte, uint64_t len, vmlab
 
 int vmlab_touch(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int kind, vmlab_fault_t *fout)
 {
-	struct task_struct *t = task_of(m, pid);
+	struct task_struct *t = m ? task_of(m, pid) : NULL;
 	vmlab_fault_t f = {0};
 	uint64_t a, pfn;
 	int sig = 0;
 
-	if (!t || (unsigned)kind > VMLAB_ACC_EXEC)
+	if (!m)
+		return -EINVAL;
+	if (!t)
 		return -ESRCH;
+	if ((unsigned)kind > VMLAB_ACC_EXEC)
+		return -EINVAL;
 	m->cur_pid = pid;
 	for (a = 0; a < len; a += PAGE_SIZE) {
 		sig = translate(m, t, addr + a, kind, &pfn, &f);

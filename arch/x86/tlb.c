@@ -204,5 +204,11 @@ void tlb_mm_gone(struct vmlab *m, struct mm_struct *mm)
 
 void vmlab_tlb_stats(vmlab_t *m, vmlab_tlb_stats_t *st)
 {
+	if (!st)
+		return;
+	if (!m) {
+		memset(st, 0, sizeof(*st));
+		return;
+	}
 	*st = m->cpu.stats;
 }

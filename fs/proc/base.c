@@ -10,9 +10,14 @@ int vmlab_show(vmlab_t *m, const char *what, int pid, char **out)
 {
 	struct seq_file s = {0};
 	struct task_struct *t = NULL;
-	int per_task = !strcmp(what, "maps") || !strcmp(what, "smaps") || !strcmp(what, "status");
+	int per_task;
 
+	if (!out || !what)
+		return -EFAULT;
 	*out = NULL;
+	if (!m)
+		return -EINVAL;
+	per_task = !strcmp(what, "maps") || !strcmp(what, "smaps") || !strcmp(what, "status");
 	if (per_task) {
 		t = find_task(m, pid);
 		if (!t)
@@ -76,8 +81,11 @@ static int lookup(const char *text, const char *key, char sep, uint64_t *val, in
 int vmlab_meminfo(vmlab_t *m, const char *key, uint64_t *bytes)
 {
 	char *text;
-	int kb = 0, err = vmlab_show(m, "meminfo", 0, &text);
+	int kb = 0, err;
 
+	if (!key || !bytes)
+		return -EFAULT;
+	err = vmlab_show(m, "meminfo", 0, &text);
 	if (err)
 		return err;
 	err = lookup(text, key, ':', bytes, &kb);
@@ -90,8 +98,11 @@ int vmlab_meminfo(vmlab_t *m, const char *key, uint64_t *bytes)
 int vmlab_vmstat(vmlab_t *m, const char *name, uint64_t *val)
 {
 	char *text;
-	int kb = 0, err = vmlab_show(m, "vmstat", 0, &text);
+	int kb = 0, err;
 
+	if (!name || !val)
+		return -EFAULT;
+	err = vmlab_show(m, "vmstat", 0, &text);
 	if (err)
 		return err;
 	err = lookup(text, name, ' ', val, &kb);
@@ -101,10 +112,15 @@ int vmlab_vmstat(vmlab_t *m, const char *name, uint64_t *val)
 
 int vmlab_task_stat(vmlab_t *m, int pid, const char *name, uint64_t *val)
 {
-	struct task_struct *t = find_task(m, pid);
+	struct task_struct *t;
 	char *text;
 	int kb = 0, err;
 
+	if (!name || !val)
+		return -EFAULT;
+	if (!m)
+		return -EINVAL;
+	t = find_task(m, pid);
 	if (!t)
 		return -ESRCH;
 	if (!strcmp(name, "minflt")) {

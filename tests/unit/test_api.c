@@ -1,0 +1,179 @@
+/* tests/unit/test_api.c - the bad-input catalogue of the public API (docs/bad-input.md):
+ * every invalid form gets its documented error, never a crash. One CHECK per catalogue row. */
+#include <string.h>
+
+#include "include/vmlab.h"
+#include "test.h"
+
+#include <errno.h>
+
+static vmlab_t *m;
+static int pid;
+
+static void setup(void)
+{
+	vmlab_config_t cfg;
+
+	vmlab_config_default(&cfg);
+	cfg.check = 1;
+	vmlab_create(&cfg, &m);
+	vmlab_spawn(m, &pid);
+}
+
+static void machine_calls(void)
+{
+	vmlab_config_t cfg;
+	vmlab_t *x = (vmlab_t *)1;
+
+	vmlab_config_default(NULL); /* no-op */
+	vmlab_config_default(&cfg);
+	CHECK_EQ(vmlab_create(NULL, &x), -EINVAL);
+	CHECK_EQ(vmlab_create(&cfg, NULL), -EFAULT);
+	cfg.ram = 0;
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	CHECK(x == NULL);
+	cfg.ram = (64ull << 20) + 1; /* not a multiple of 4K */
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	cfg.ram = 2ull << 40; /* above 1 TiB */
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	vmlab_config_default(&cfg);
+	cfg.tlb_entries = 0;
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	cfg.tlb_entries = 48; /* 12 sets of 4 ways: not a power of two */
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	vmlab_config_default(&cfg);
+	cfg.nr_cpus = 0;
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	vmlab_destroy(NULL); /* no-op */
+}
+
+static void process_calls(void)
+{
+	int c;
+
+	CHECK_EQ(vmlab_spawn(NULL, &c), -EINVAL);
+	CHECK_EQ(vmlab_spawn(m, NULL), -EFAULT);
+	CHECK_EQ(vmlab_fork(m, pid, NULL), -EFAULT);
+	CHECK_EQ(vmlab_fork(m, 9999, &c), -ESRCH);
+	CHECK_EQ(vmlab_fork(m, -1, &c), -ESRCH);
+	CHECK_EQ(vmlab_exit(m, 0), -ESRCH);
+	CHECK_EQ(vmlab_exit(NULL, pid), -ESRCH);
+	CHECK_EQ(vmlab_alive(NULL, pid), 0);
+	CHECK_EQ(vmlab_stack_top(m, 9999), 0);
+}
+
+static void syscalls(void)
+{
+	const int rw = VMLAB_PROT_READ | VMLAB_PROT_WRITE;
+	uint64_t a = 0, b;
+
+	CHECK_EQ(vmlab_mmap(m, pid, 0, 4096, rw, VMLAB_MAP_PRIVATE, NULL), -EFAULT);
+	CHECK_EQ(vmlab_mmap(m, 9999, 0, 4096, rw, VMLAB_MAP_PRIVATE, &a), -ESRCH);
+	CHECK_EQ(vmlab_mmap(NULL, pid, 0, 4096, rw, VMLAB_MAP_PRIVATE, &a), -ESRCH);
+	CHECK_EQ(vmlab_mmap(m, pid, 0, 0, rw, VMLAB_MAP_PRIVATE, &a), -EINVAL);          /* zero */
+	CHECK_EQ(vmlab_mmap(m, pid, 0, 4096, 0x10, VMLAB_MAP_PRIVATE, &a), -EINVAL);     /* prot */
+	CHECK_EQ(vmlab_mmap(m, pid, 0, 4096, rw, 0, &a), -EINVAL);                        /* type */
+	CHECK_EQ(vmlab_mmap(m, pid, 0, 4096, rw, 3, &a), -EINVAL);                        /* both */
+	CHECK_EQ(vmlab_mmap(m, pid, 0, ~0ull, rw, VMLAB_MAP_PRIVATE, &a), -ENOMEM);      /* huge */
+	CHECK_EQ(vmlab_mmap(m, pid, 0, 1ull << 47, rw, VMLAB_MAP_PRIVATE, &a), -ENOMEM); /* too big */
+	CHECK_EQ(vmlab_mmap(m, pid, 0x10001, 4096, rw, VMLAB_MAP_PRIVATE | VMLAB_MAP_FIXED, &a), -EINVAL);
+	CHECK_EQ(vmlab_mmap(m, pid, 0x1000, 4096, rw, VMLAB_MAP_PRIVATE | VMLAB_MAP_FIXED, &a), -EPERM);
+	CHECK_EQ(vmlab_mmap(m, pid, 0x7ffffffff000ull, 8192, rw, VMLAB_MAP_PRIVATE | VMLAB_MAP_FIXED, &a),
+		 -ENOMEM); /* past TASK_SIZE */
+	CHECK_EQ(vmlab_mmap(m, pid, 0x10000000, 4096, rw, VMLAB_MAP_PRIVATE | VMLAB_MAP_FIXED, &a), 0);
+	CHECK_EQ(vmlab_mmap(m, pid, 0x10000000, 4096, rw, VMLAB_MAP_PRIVATE | VMLAB_MAP_FIXED_NOREPLACE, &b),
+		 -EEXIST);
+	/* munmap */
+	CHECK_EQ(vmlab_munmap(m, pid, a + 1, 4096), -EINVAL);
+	CHECK_EQ(vmlab_munmap(m, pid, a, 0), -EINVAL);
+	CHECK_EQ(vmlab_munmap(m, pid, 0xfffffffffffff000ull, 4096), -EINVAL);
+	CHECK_EQ(vmlab_munmap(m, pid, 0x20000000, 4096), 0); /* nothing there: not an error */
+	/* mprotect */
+	CHECK_EQ(vmlab_mprotect(m, pid, a + 1, 4096, rw), -EINVAL);
+	CHECK_EQ(vmlab_mprotect(m, pid, a, 4096, 0x40), -EINVAL);
+	CHECK_EQ(vmlab_mprotect(m, pid, 0x20000000, 4096, rw), -ENOMEM);
+	CHECK_EQ(vmlab_mprotect(m, pid, a, 0, rw), 0);
+	CHECK_EQ(vmlab_mprotect(m, pid, a, ~0ull - a, rw), -ENOMEM); /* wraps */
+	/* mremap */
+	CHECK_EQ(vmlab_mremap(m, pid, a, 4096, 8192, 0, 0, NULL), -EFAULT);
+	CHECK_EQ(vmlab_mremap(m, pid, a + 1, 4096, 8192, 0, 0, &b), -EINVAL);
+	CHECK_EQ(vmlab_mremap(m, pid, a, 4096, 0, 0, 0, &b), -EINVAL);
+	CHECK_EQ(vmlab_mremap(m, pid, a, 4096, 8192, 0x100, 0, &b), -EINVAL);
+	CHECK_EQ(vmlab_mremap(m, pid, a, 4096, 8192, VMLAB_MREMAP_FIXED, 0, &b), -EINVAL);
+	CHECK_EQ(vmlab_mremap(m, pid, 0x20000000, 4096, 8192, 0, 0, &b), -EFAULT);
+	CHECK_EQ(vmlab_mremap(m, pid, a, 8192, 16384, 0, 0, &b), -EFAULT); /* past the VMA */
+	/* brk */
+	CHECK_EQ(vmlab_brk(m, pid, 4096, NULL), -EFAULT);
+	CHECK_EQ(vmlab_brk(m, pid, -4096, &b), -ENOMEM); /* below the start of the heap */
+	CHECK_EQ(vmlab_brk(m, pid, INT64_MAX, &b), -ENOMEM);
+	/* madvise */
+	CHECK_EQ(vmlab_madvise(m, pid, a + 1, 4096, VMLAB_MADV_DONTNEED), -EINVAL);
+	CHECK_EQ(vmlab_madvise(m, pid, a, 4096, 12345), -EINVAL);
+	CHECK_EQ(vmlab_madvise(m, pid, 0x20000000, 4096, VMLAB_MADV_DONTNEED), -ENOMEM);
+	CHECK_EQ(vmlab_madvise(m, pid, a, 0, VMLAB_MADV_DONTNEED), 0);
+}
+
+static void accesses(void)
+{
+	vmlab_fault_t f;
+	char c;
+
+	CHECK_EQ(vmlab_access(NULL, pid, 0, 0), -EINVAL);
+	CHECK_EQ(vmlab_access(m, 9999, 0, 0), -ESRCH);
+	CHECK_EQ(vmlab_access(m, pid, 0x10000000, 7), -EINVAL);
+	CHECK_EQ(vmlab_load(m, pid, 0x10000000, NULL, 1, &f), -EFAULT);
+	CHECK_EQ(vmlab_store(m, pid, 0x10000000, NULL, 1, &f), -EFAULT);
+	CHECK_EQ(vmlab_load(m, pid, 0x10000000, &c, 1, NULL), 0); /* f may be NULL */
+	CHECK_EQ(vmlab_touch(m, pid, 0x10000000, 4096, 9, &f), -EINVAL);
+	/* user access to the kernel half, to non-canonical and unmapped addresses: SIGSEGV */
+	CHECK_EQ(vmlab_load(m, pid, 0xffffc90000000000ull, &c, 1, &f), VMLAB_SIGSEGV);
+	CHECK_EQ(f.code, VMLAB_SEGV_MAPERR);
+	CHECK_EQ(vmlab_load(m, pid, 0x0000900000000000ull, &c, 1, &f), VMLAB_SIGSEGV);
+	CHECK_EQ(vmlab_load(m, pid, 0, &c, 1, &f), VMLAB_SIGSEGV);
+	CHECK_EQ(f.addr, 0);
+	/* an access that wraps around the end of the address space stops at the first fault */
+	CHECK_EQ(vmlab_touch(m, pid, 0xfffffffffffff000ull, 8192, VMLAB_ACC_READ, &f), VMLAB_SIGSEGV);
+}
+
+static void views(void)
+{
+	char *s = NULL, buf[64];
+	uint64_t v;
+
+	CHECK_EQ(vmlab_show(m, "maps", pid, NULL), -EFAULT);
+	CHECK_EQ(vmlab_show(m, NULL, pid, &s), -EFAULT);
+	CHECK_EQ(vmlab_show(m, "nonsense", pid, &s), -ENOENT);
+	CHECK(s == NULL);
+	CHECK_EQ(vmlab_show(m, "maps", 9999, &s), -ESRCH);
+	CHECK_EQ(vmlab_show(NULL, "meminfo", 0, &s), -EINVAL);
+	CHECK_EQ(vmlab_meminfo(m, "NoSuchKey", &v), -ENOENT);
+	CHECK_EQ(vmlab_meminfo(m, NULL, &v), -EFAULT);
+	CHECK_EQ(vmlab_meminfo(m, "MemFree", NULL), -EFAULT);
+	CHECK_EQ(vmlab_vmstat(m, "no_such_counter", &v), -ENOENT);
+	CHECK_EQ(vmlab_vmstat(m, "pgfault", NULL), -EFAULT);
+	CHECK_EQ(vmlab_task_stat(m, 9999, "minflt", &v), -ESRCH);
+	CHECK_EQ(vmlab_task_stat(m, pid, "nonsense", &v), -ENOENT);
+	CHECK_EQ(vmlab_task_stat(m, pid, NULL, &v), -EFAULT);
+	CHECK_EQ(vmlab_check(NULL, buf, sizeof(buf)), -EINVAL);
+	CHECK_EQ(vmlab_check(m, NULL, 0), 0);
+	vmlab_tlb_stats(m, NULL);          /* no-op */
+	vmlab_event_format(NULL, buf, sizeof(buf));
+	CHECK_EQ(buf[0], 0);
+	vmlab_event_format(NULL, NULL, 0); /* no-op */
+	CHECK(!strcmp(vmlab_errno_name(-12345), "E?"));
+	CHECK_EQ(vmlab_errno_parse(NULL), 0);
+	CHECK_EQ(vmlab_errno_parse("ENOTHING"), 0);
+	CHECK_EQ(vmlab_run_script(NULL, NULL, NULL, NULL), 2);
+}
+
+int main(void)
+{
+	setup();
+	RUN(machine_calls);
+	RUN(process_calls);
+	RUN(syscalls);
+	RUN(accesses);
+	RUN(views);
+	vmlab_destroy(m);
+	TEST_EXIT();
+}
