@@ -84,6 +84,16 @@ uint64_t vmlab_stack_top(vmlab_t *m, int pid);
 
 int vmlab_mmap(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int prot, int flags,
 	       uint64_t *out);
+/* mmap of a host file (read-only on the host unless under the writable directory).
+ * offset must be page-aligned. -ENOENT (no such file), -ENODEV (a directory), -EACCES. */
+int vmlab_mmap_file(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int prot, int flags,
+		    const char *path, uint64_t offset, uint64_t *out);
+/* msync(MS_SYNC): writes dirty shared file pages of the range back (when allowed). */
+int vmlab_msync(vmlab_t *m, int pid, uint64_t addr, uint64_t len);
+/* echo 1 > /proc/sys/vm/drop_caches: frees clean unmapped page-cache pages. */
+int vmlab_drop_caches(vmlab_t *m);
+/* Host files under dir may be written back (vmlab run --writable DIR); NULL: none. */
+int vmlab_set_writable_dir(vmlab_t *m, const char *dir);
 int vmlab_munmap(vmlab_t *m, int pid, uint64_t addr, uint64_t len);
 int vmlab_mprotect(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int prot);
 int vmlab_mremap(vmlab_t *m, int pid, uint64_t old_addr, uint64_t old_len, uint64_t new_len,

@@ -255,11 +255,13 @@ int check_all(struct vmlab *m, char *err, size_t n)
 	if (tables != m->node_stat[NR_PAGETABLE])
 		FAIL("check: %lld page-table frames reachable, NR_PAGETABLE says %lld",
 		     (long long)tables, (long long)m->node_stat[NR_PAGETABLE]);
-	if (m->nr_running == 0 && (user || m->node_stat[NR_FILE_PAGES] || m->vm_committed_as))
-		FAIL("check: no process left, but %llu user frames, %lld cached pages and %lld "
-		     "committed pages remain",
+	/* with no process left only the page cache of host files may remain, unmapped */
+	if (m->nr_running == 0 && (anon_mapped || file_mapped || m->node_stat[NR_SHMEM] ||
+				   m->vm_committed_as || user != (uint64_t)m->node_stat[NR_FILE_PAGES]))
+		FAIL("check: no process left, but %llu user frames (%lld page cache), %lld shmem "
+		     "pages and %lld committed pages remain",
 		     (unsigned long long)user, (long long)m->node_stat[NR_FILE_PAGES],
-		     (long long)m->vm_committed_as);
+		     (long long)m->node_stat[NR_SHMEM], (long long)m->vm_committed_as);
 	ret = 0;
 out:
 	free(cs.maps);

@@ -277,6 +277,26 @@ int shmem_zero_setup(struct vmlab *m, struct vm_area_struct *vma);
 void file_get(struct file *f);
 void file_put(struct vmlab *m, struct file *f);
 
+/* ---- mm/filemap.c: host files and their page cache ----------------------------------- */
+
+void mapping_init(struct vmlab *m, struct address_space *mapping, struct inode *host);
+/* Marks a page dirty (NR_FILE_DIRTY for regular files). */
+void folio_mark_dirty(struct vmlab *m, struct page *page);
+/* vm_ops->map_pages of every page-cache-backed VMA (files and shmem). */
+unsigned filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t end_pgoff);
+bool vma_wants_writenotify(const struct vm_area_struct *vma);
+/* vm_page_prot from vm_flags, read-only for shared writable file mappings (write-notify). */
+void vma_set_page_prot(struct vm_area_struct *vma);
+/* Makes vma a mapping of its (regular) file. */
+void filemap_setup_vma(struct vm_area_struct *vma);
+/* Opens a host file (shared inode per host file); NULL with *err = -ENOENT, -EACCES ... */
+struct file *filemap_open(struct vmlab *m, const char *path, int *err);
+void filemap_write_vma(struct vmlab *m, struct vm_area_struct *vma, uint64_t start, uint64_t end);
+int do_msync(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t len);
+void filemap_willneed(struct vmlab *m, struct vm_area_struct *vma, uint64_t start, uint64_t end);
+void drop_pagecache(struct vmlab *m);
+void filemap_release_all(struct vmlab *m);
+
 /* ---- mm/vma.c, mm/mmap.c: the address space ------------------------------------------------ */
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);      /* first vm_end > addr */

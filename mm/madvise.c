@@ -44,6 +44,7 @@ static int madvise_vma(struct vmlab *m, struct mm_struct *mm, struct vm_area_str
 		zap_page_range(m, vma, start, end);
 		return 0;
 	case VMLAB_MADV_WILLNEED:
+		filemap_willneed(m, vma, start, end); /* anonymous memory: nothing to do */
 		return 0;
 	case VMLAB_MADV_NORMAL:
 		f &= ~(VM_RAND_READ | VM_SEQ_READ);

@@ -158,7 +158,7 @@ static unsigned wp_page_reuse(struct vm_fault *vmf, struct page *page, const cha
 {
 	*vmf->pte |= _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED;
 	if (page && !(page->flags & PG_anon))
-		page->flags |= PG_dirty;
+		folio_mark_dirty(vmf->m, page);
 	count_vm_event(vmf->m, PGREUSE);
 	if (unlikely(explaining(vmf->m)))
 		fault_event(vmf, "do_wp_page", why);
@@ -324,7 +324,7 @@ static unsigned do_shared_fault(struct vm_fault *vmf)
 		}
 	}
 	set_pte_page(m, vmf->vma, vmf->address, vmf->pte, vmf->page, true, false);
-	vmf->page->flags |= PG_dirty;
+	folio_mark_dirty(m, vmf->page);
 	if (unlikely(explaining(m)))
 		fault_event(vmf, "do_shared_fault",
 			    "write to a shared mapping: map the object's page writable");
@@ -437,7 +437,7 @@ static int zap_pte_range(void *c, uint64_t base, pteval_t *t, unsigned i0, unsig
 			continue; /* the zero page has no reference to drop */
 		page = pfn_to_page(m, pte_pfn(e));
 		if (pte_dirty(e) && !(page->flags & PG_anon))
-			page->flags |= PG_dirty; /* the PTE's dirty bit moves to the page */
+			folio_mark_dirty(m, page); /* the PTE's dirty bit moves to the page */
 		add_mm_counter(z->mm, mm_counter(page), -1);
 		page_remove_rmap(m, page);
 		folio_put(m, page);

@@ -204,7 +204,7 @@ struct address_space;
 
 struct inode {
 	uint64_t i_ino;                 /* inode number (decimal in maps) */
-	uint32_t i_dev;                 /* device, major<<8|minor as maps prints it */
+	uint32_t i_dev;                 /* device: major << 20 | minor */
 	uint64_t i_size;                /* bytes */
 	int shmem;                      /* 1 for shmem objects (shared anonymous memory) */
 	int i_count;                    /* references (files, VMAs) */
@@ -383,6 +383,9 @@ struct vmlab {
 	int nr_running;                 /* live tasks */
 	uint64_t next_context_id;       /* for mm->context_id */
 	uint64_t next_ino;              /* inode numbers for shmem objects */
+	struct list_head file_inodes;   /* inodes of host files mapped so far (the icache) */
+	struct kmem_cache *file_inode_cachep; /* "inode_cache" */
+	char writable_dir[4096];        /* host files under it may be written back ("" none) */
 
 	struct cpu cpu;                 /* the CPU that runs every access */
 	uint64_t rng;                   /* PRNG state (seeded) */

@@ -272,6 +272,7 @@ int do_mmap(struct vmlab *m, struct task_struct *t, uint64_t addr, uint64_t len,
 		vma->vm_file = file;
 		file_get(file);
 		list_add_tail(&vma->shared, &file->f_inode->i_mapping->i_mmap);
+		filemap_setup_vma(vma);
 	} else if (vm_flags & VM_SHARED) {
 		err = shmem_zero_setup(m, vma);
 		if (err) {
@@ -313,6 +314,8 @@ static void unmap_region(struct vmlab *m, struct mm_struct *mm, struct vm_area_s
 		uint64_t pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 
 		next = vma_next(mm, vma);
+		/* dirty shared file pages go back to the file first (vmscript: on munmap/exit) */
+		filemap_write_vma(m, vma, vma->vm_start, vma->vm_end);
 		zap_page_range(m, vma, vma->vm_start, vma->vm_end);
 		vm_acct(m, vma->vm_flags, -(int64_t)pages);
 		vm_stat_account(mm, vma->vm_flags, -(int64_t)pages);

@@ -39,7 +39,7 @@ static int mprotect_fixup(struct vmlab *m, struct mm_struct *mm, struct vm_area_
 		m->vm_committed_as += (int64_t)pages;
 	vm_stat_account(mm, oldflags, -(int64_t)pages);
 	vma->vm_flags = newflags;
-	vma->vm_page_prot = vm_get_page_prot(newflags);
+	vma_set_page_prot(vma);
 	vm_stat_account(mm, newflags, (int64_t)pages);
 	change_protection(m, vma, start, end);
 	*out = vma_merge_neighbours(m, mm, vma);

@@ -4,7 +4,7 @@
  * VMA with a new unlinked tmpfs inode ("/dev/zero (deleted)" in maps, device 00:01). Pages
  * live in the inode's page cache (an xarray indexed by page offset), so every process that
  * maps the object (after fork, say) finds the same frames. shmem_fault finds or allocates the
- * page; shmem_map_pages (filemap_map_pages for shmem) maps already-cached pages for
+ * page; filemap_map_pages maps already-cached pages for
  * fault-around. The object dies with its last reference (shmem_evict_inode).
  *
  * Simplifications: no swap of shmem pages yet (the swap issue); size is fixed at mmap time.
@@ -16,20 +16,6 @@ struct shmem_inode {
 	struct inode inode;
 	struct address_space mapping;
 };
-
-static void *xa_node_alloc(void *ctx)
-{
-	struct vmlab *m = ctx;
-
-	return kmem_cache_alloc(m, m->xa_node_cachep);
-}
-
-static void xa_node_free(void *ctx, void *p)
-{
-	struct vmlab *m = ctx;
-
-	kmem_cache_free(m, m->xa_node_cachep, p);
-}
 
 static unsigned shmem_fault(struct vm_fault *vmf)
 {
@@ -63,34 +49,10 @@ static unsigned shmem_fault(struct vm_fault *vmf)
 	return 0;
 }
 
-static unsigned shmem_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t end_pgoff)
-{
-	struct vmlab *m = vmf->m;
-	struct address_space *mapping = vmf->vma->vm_file->f_inode->i_mapping;
-	uint64_t idx = start_pgoff;
-	unsigned mapped = 0;
-	struct page *page;
-
-	while ((page = xa_find(&mapping->i_pages, &idx, end_pgoff)) != NULL) {
-		pteval_t *ptep = vmf->pte + (int64_t)(idx - vmf->pgoff);
-
-		if (pte_none(*ptep)) {
-			get_page(page);
-			set_pte_page(m, vmf->vma, vmf->address + ((idx - vmf->pgoff) << PAGE_SHIFT),
-				     ptep, page, false, idx != vmf->pgoff);
-			mapped++;
-		}
-		if (idx == end_pgoff)
-			break;
-		idx++;
-	}
-	return mapped;
-}
-
 static const struct vm_operations_struct shmem_vm_ops = {
 	.name = "shmem",
 	.fault = shmem_fault,
-	.map_pages = shmem_map_pages,
+	.map_pages = filemap_map_pages,
 	.page_mkwrite = NULL,
 };
 
@@ -112,9 +74,7 @@ int shmem_zero_setup(struct vmlab *m, struct vm_area_struct *vma)
 	si->inode.shmem = 1;
 	si->inode.i_count = 1;
 	si->inode.i_mapping = &si->mapping;
-	si->mapping.host = &si->inode;
-	xa_init(&si->mapping.i_pages, xa_node_alloc, xa_node_free, m);
-	INIT_LIST_HEAD(&si->mapping.i_mmap);
+	mapping_init(m, &si->mapping, &si->inode);
 	f->f_inode = &si->inode;
 	snprintf(f->path, sizeof(f->path), "/dev/zero (deleted)");
 	f->f_count = 1;
@@ -155,9 +115,10 @@ void file_put(struct vmlab *m, struct file *f)
 
 	if (--f->f_count > 0)
 		return;
-	if (--inode->i_count == 0) {
-		if (inode->shmem)
-			shmem_evict(m, inode);
+	/* a shmem object dies with its last user; a host file's inode and page cache stay
+	 * cached (the icache), as Linux keeps them after the file is closed */
+	if (--inode->i_count == 0 && inode->shmem) {
+		shmem_evict(m, inode);
 		kmem_cache_free(m, m->inode_cachep, container_of(inode, struct shmem_inode, inode));
 	}
 	kmem_cache_free(m, m->file_cachep, f);

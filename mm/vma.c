@@ -306,7 +306,8 @@ int check_vmas(struct vmlab *m, struct mm_struct *mm, char *err, size_t n)
 				 (unsigned long long)v->vm_start);
 			return -EFAULT;
 		}
-		if (v->vm_page_prot != vm_get_page_prot(v->vm_flags)) {
+		if (v->vm_page_prot != vm_get_page_prot(vma_wants_writenotify(v) ? v->vm_flags & ~VM_SHARED
+										     : v->vm_flags)) {
 			snprintf(err, n, "check_vmas: vm_page_prot does not match vm_flags at %llx",
 				 (unsigned long long)v->vm_start);
 			return -EFAULT;

@@ -2,6 +2,7 @@
  * No kernel twin (Linux has tracepoints). The library emits vmlab_event_t records where things
  * happen; a hook installed by the caller receives them; vmlab_event_format turns one into text. */
 #include <stdarg.h>
+#include <string.h>
 
 #include "mm/internal.h"
 
@@ -56,16 +57,36 @@ static void decode_flags(uint64_t e, char *b, size_t n)
 			o += (size_t)snprintf(b + o, n - o, "%s%s", o ? " " : "", f[i].name);
 }
 
+/* The x86 page-fault error code of a fault event. The event carries FAULT_FLAG_* bits (what
+ * handle_mm_fault got); the P bit follows from the handler, as handle_pte_fault chose it from
+ * the PTE: do_wp_page and a spurious fault found a present PTE, every other handler did not. */
+static unsigned fault_error_code(const vmlab_event_t *ev)
+{
+	unsigned flags = (unsigned)ev->value, err = 0;
+
+	if (flags & FAULT_FLAG_WRITE)
+		err |= X86_PF_WRITE;
+	if (flags & FAULT_FLAG_USER)
+		err |= X86_PF_USER;
+	if (flags & FAULT_FLAG_INSTRUCTION)
+		err |= X86_PF_INSTR;
+	if (ev->text && (!strcmp(ev->text, "do_wp_page") || !strcmp(ev->text, "handle_pte_fault")))
+		err |= X86_PF_PROT;
+	return err;
+}
+
 static void error_text(unsigned err, char *b, size_t n)
 {
 	snprintf(b, n, "%s, %s, %s%s", (err & X86_PF_WRITE) ? "write" : (err & X86_PF_INSTR) ? "fetch" : "read",
 		 (err & X86_PF_USER) ? "user" : "kernel",
-		 (err & X86_PF_PROT) ? "protection violation" : "not present",
+		 (err & X86_PF_PROT) ? "protection" : "not-present",
 		 (err & X86_PF_RSVD) ? ", reserved bit" : "");
 }
 
 void vmlab_event_format(const vmlab_event_t *ev, char *buf, size_t size)
 {
+	static const char *const level_names[] = {"", "PTE", "PMD", "PUD", "PGD"};
+	const char *lvl;
 	char f[96];
 
 	if (!buf || !size)
@@ -76,7 +97,7 @@ void vmlab_event_format(const vmlab_event_t *ev, char *buf, size_t size)
 	}
 	switch (ev->type) {
 	case VMLAB_EV_ACCESS:
-		snprintf(buf, size, "%s 0x%llx (pid %d)", kind_names[ev->kind % 3],
+		snprintf(buf, size, "%s 0x%llx (pid %d)", kind_names[(unsigned)ev->kind % 3],
 			 (unsigned long long)ev->addr, ev->pid);
 		break;
 	case VMLAB_EV_TLB_HIT:
@@ -91,40 +112,58 @@ void vmlab_event_format(const vmlab_event_t *ev, char *buf, size_t size)
 		break;
 	case VMLAB_EV_WALK_LEVEL:
 		decode_flags(ev->value, f, sizeof(f));
+		lvl = ev->text ? ev->text : (ev->level >= 1 && ev->level <= 4) ? level_names[ev->level] : "?";
 		if (ev->value & _PAGE_PRESENT)
 			snprintf(buf, size, "  %s[%u] in frame 0x%llx = 0x%016llx (%s) -> frame 0x%llx",
-				 ev->text ? ev->text : "?", ev->index, (unsigned long long)ev->pfn,
+				 lvl, ev->index, (unsigned long long)ev->pfn,
 				 (unsigned long long)ev->value, f,
 				 (unsigned long long)((ev->value & PTE_PFN_MASK) >> 12));
 		else
 			snprintf(buf, size, "  %s[%u] in frame 0x%llx = 0x%016llx (%s)",
-				 ev->text ? ev->text : "?", ev->index, (unsigned long long)ev->pfn,
+				 lvl, ev->index, (unsigned long long)ev->pfn,
 				 (unsigned long long)ev->value, f);
 		break;
 	case VMLAB_EV_FAULT:
-		error_text((unsigned)ev->value, f, sizeof(f));
-		snprintf(buf, size, "page fault at 0x%llx: %s: %s", (unsigned long long)ev->addr,
+		if ((unsigned)ev->value & FAULT_FLAG_REMOTE) {
+			/* populate and other get_user_pages faults: no hardware error code */
+			snprintf(buf, size, "page fault at 0x%llx (populate, %s): %s: %s",
+				 (unsigned long long)ev->addr,
+				 ((unsigned)ev->value & FAULT_FLAG_WRITE) ? "write" : "read",
+				 ev->text ? ev->text : "?", ev->text2 ? ev->text2 : "");
+			break;
+		}
+		error_text(fault_error_code(ev), f, sizeof(f));
+		snprintf(buf, size, "page fault at 0x%llx error 0x%x (%s): %s: %s",
+			 (unsigned long long)ev->addr, fault_error_code(ev), f,
 			 ev->text ? ev->text : "?", ev->text2 ? ev->text2 : "");
 		break;
 	case VMLAB_EV_SIGNAL:
-		snprintf(buf, size, "signal %s (%s) at 0x%llx",
-			 ev->value == VMLAB_SIGBUS ? "SIGBUS" : ev->value == VMLAB_SIGKILL ? "SIGKILL" : "SIGSEGV",
-			 ev->value == VMLAB_SIGBUS ? "BUS_ADRERR"
-			 : ev->index == VMLAB_SEGV_ACCERR ? "SEGV_ACCERR" : "SEGV_MAPERR",
-			 (unsigned long long)ev->addr);
+		if (ev->value == VMLAB_SIGKILL)
+			snprintf(buf, size, "signal SIGKILL (out of memory)");
+		else
+			snprintf(buf, size, "signal %s (%s) at 0x%llx",
+				 ev->value == VMLAB_SIGBUS ? "SIGBUS" : "SIGSEGV",
+				 ev->value == VMLAB_SIGBUS		 ? "BUS_ADRERR"
+				 : ev->index == VMLAB_SEGV_ACCERR ? "SEGV_ACCERR"
+								   : "SEGV_MAPERR",
+				 (unsigned long long)ev->addr);
 		break;
 	case VMLAB_EV_ALLOC:
-		snprintf(buf, size, "alloc frame 0x%llx order %u", (unsigned long long)ev->pfn, ev->order);
+		snprintf(buf, size, "alloc frame 0x%llx order %u%s%s", (unsigned long long)ev->pfn,
+			 ev->order, ev->text ? " for " : "", ev->text ? ev->text : "");
 		break;
 	case VMLAB_EV_FREE:
 		snprintf(buf, size, "free frame 0x%llx order %u", (unsigned long long)ev->pfn, ev->order);
 		break;
 	case VMLAB_EV_TLB_FLUSH:
 		if (ev->addr)
-			snprintf(buf, size, "TLB flush: invlpg 0x%llx (%llu pages)",
-				 (unsigned long long)ev->addr, (unsigned long long)ev->value);
+			snprintf(buf, size, "TLB flush: invlpg 0x%llx (%llu page%s)",
+				 (unsigned long long)ev->addr, (unsigned long long)ev->value,
+				 ev->value == 1 ? "" : "s");
+		else if (ev->value)
+			snprintf(buf, size, "TLB flush: all (%llu pages)", (unsigned long long)ev->value);
 		else
-			snprintf(buf, size, "TLB flush: all entries of the address space");
+			snprintf(buf, size, "TLB flush: all");
 		break;
 	case VMLAB_EV_NOTE:
 	default:

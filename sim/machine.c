@@ -67,6 +67,7 @@ void vmlab_destroy(vmlab_t *m)
 		if (m->tasks[pid])
 			task_exit(m, m->tasks[pid]);
 	free(m->tasks);
+	filemap_release_all(m);
 	tlb_destroy(m);
 	if (m->ram)
 		munmap(m->ram, m->ram_bytes);
@@ -113,6 +114,7 @@ int vmlab_create(const vmlab_config_t *cfg, vmlab_t **out)
 	madvise(m->ram, m->ram_bytes, MADV_HUGEPAGE);
 	INIT_LIST_HEAD(&m->slab_caches);
 	INIT_LIST_HEAD(&m->vmap_areas);
+	INIT_LIST_HEAD(&m->file_inodes);
 	for (i = 0; i < NR_LRU_LISTS; i++)
 		INIT_LIST_HEAD(&m->lru_lists[i]);
 	m->next_pid = 1;
@@ -253,6 +255,61 @@ int vmlab_mmap(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int prot, int f
 	return err;
 }
 
+int vmlab_mmap_file(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int prot, int flags,
+		    const char *path, uint64_t offset, uint64_t *out)
+{
+	struct file *f;
+	int err;
+	SYSCALL_TASK(m, pid, t);
+
+	if (!out || !path)
+		return -EFAULT;
+	if (offset & ~PAGE_MASK)
+		return -EINVAL;
+	f = filemap_open(m, path, &err);
+	if (!f)
+		return err;
+	err = do_mmap(m, t, addr, len, prot, flags & ~VMLAB_MAP_ANONYMOUS, f, offset >> PAGE_SHIFT, out);
+	file_put(m, f); /* the VMA holds its own reference */
+	after_op(m);
+	return err;
+}
+
+int vmlab_msync(vmlab_t *m, int pid, uint64_t addr, uint64_t len)
+{
+	int err;
+	SYSCALL_TASK(m, pid, t);
+
+	err = do_msync(m, t->mm, addr, len);
+	after_op(m);
+	return err;
+}
+
+int vmlab_drop_caches(vmlab_t *m)
+{
+	if (!m)
+		return -EINVAL;
+	drop_pagecache(m);
+	after_op(m);
+	return 0;
+}
+
+int vmlab_set_writable_dir(vmlab_t *m, const char *dir)
+{
+	char abs[4096];
+
+	if (!m)
+		return -EINVAL;
+	if (!dir) {
+		m->writable_dir[0] = 0;
+		return 0;
+	}
+	if (!realpath(dir, abs))
+		return -ENOENT;
+	snprintf(m->writable_dir, sizeof(m->writable_dir), "%s", abs);
+	return 0;
+}
+
 int vmlab_munmap(vmlab_t *m, int pid, uint64_t addr, uint64_t len)
 {
 	int err;
@@ -319,7 +376,7 @@ static const struct {
 	{EACCES, "EACCES"}, {EFAULT, "EFAULT"}, {EBUSY, "EBUSY"},   {EEXIST, "EEXIST"},
 	{ENODEV, "ENODEV"}, {EINVAL, "EINVAL"}, {ENFILE, "ENFILE"}, {EMFILE, "EMFILE"},
 	{EFBIG, "EFBIG"},   {ENOSPC, "ENOSPC"}, {ERANGE, "ERANGE"}, {ENOSYS, "ENOSYS"},
-	{EOVERFLOW, "EOVERFLOW"}, {ENOEXEC, "ENOEXEC"}, {E2BIG, "E2BIG"}, {ETXTBSY, "ETXTBSY"},
+	{EOVERFLOW, "EOVERFLOW"}, {ENOEXEC, "ENOEXEC"}, {E2BIG, "E2BIG"}, {ETXTBSY, "ETXTBSY"}, {ENAMETOOLONG, "ENAMETOOLONG"},
 };
 
 const char *vmlab_errno_name(int err)

@@ -134,7 +134,7 @@ static const char *op_name(enum vms_op op)
 {
 	static const char *const n[] = {"machine", "spawn", "mmap",  "munmap", "mprotect", "mremap",
 					"msync",   "brk",   "madvise", "store", "load",     "touch",
-					"fork",    "exec",  "exit",  "show",   "expect"};
+					"fork",    "exec",  "exit",  "show",   "expect", "drop_caches"};
 	return n[op];
 }
 
@@ -258,6 +258,31 @@ static int do_expect(struct run *r, const struct vms_stmt *st)
 	return 0;
 }
 
+/* Writes up to 32 bytes of buf as a quoted vmscript string (escapes for the rest), so that a
+ * failure stays on one line whatever the memory held. */
+static void quote_bytes(const uint8_t *buf, uint64_t len, char *out, size_t size)
+{
+	size_t o = 0;
+	uint64_t i;
+
+	out[o++] = '"';
+	for (i = 0; i < len && i < 32 && o + 8 < size; i++) {
+		uint8_t c = buf[i];
+
+		if (c == '"' || c == '\\')
+			o += (size_t)snprintf(out + o, size - o, "\\%c", c);
+		else if (c == '\n')
+			o += (size_t)snprintf(out + o, size - o, "\\n");
+		else if (c == '\t')
+			o += (size_t)snprintf(out + o, size - o, "\\t");
+		else if (c < 0x20 || c >= 0x7f)
+			o += (size_t)snprintf(out + o, size - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	snprintf(out + o, size - o, "\"%s", i < len ? "..." : "");
+}
+
 static int do_load(struct run *r, const struct vms_stmt *st, struct proc *p, uint64_t addr)
 {
 	vmlab_fault_t f = {0};
@@ -275,9 +300,12 @@ static int do_load(struct run *r, const struct vms_stmt *st, struct proc *p, uin
 			uint8_t want = st->data.bytes ? st->data.bytes[i] : (uint8_t)st->data.fill;
 
 			if (buf[i] != want) {
-				expect_failed(r, "load 0x%llx: byte %llu is 0x%02x, expected 0x%02x (got \"%.*s\")",
+				char got[200];
+
+				quote_bytes(buf, st->len, got, sizeof(got));
+				expect_failed(r, "load 0x%llx: byte %llu is 0x%02x, expected 0x%02x (got %s)",
 					      (unsigned long long)addr, (unsigned long long)i, buf[i], want,
-					      (int)(st->len < 32 ? st->len : 32), (const char *)buf);
+					      got);
 				break;
 			}
 		}
@@ -297,12 +325,28 @@ static int exec_proc_stmt(struct run *r, const struct vms_stmt *st, struct proc 
 		return -1;
 	switch (st->op) {
 	case VMS_MMAP:
-		if (st->path)
-			return run_error(r, "mmap: file= mappings are not supported in this version");
 		if (st->has_fixed && eval_addr(r, &st->addr2, p, &addr))
 			return -1;
-		err = vmlab_mmap(r->m, p->pid, addr, st->len, st->prot,
-				 st->flags | (st->has_fixed ? VMLAB_MAP_FIXED : 0), &out);
+		if (st->path) {
+			/* file=PATH is relative to the scenario's folder unless absolute */
+			char full[4096];
+			const char *slash = strrchr(r->s->path, '/');
+
+			if (st->path[0] == '/' || !slash)
+				snprintf(full, sizeof(full), "%s", st->path);
+			else
+				snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - r->s->path), r->s->path,
+					 st->path);
+			err = vmlab_mmap_file(r->m, p->pid, addr, st->len, st->prot,
+					      st->flags | (st->has_fixed ? VMLAB_MAP_FIXED : 0), full,
+					      st->offset, &out);
+			if (err && !st->want_errno)
+				return run_error(r, "mmap: %s: %s (%s)", full, vmlab_errno_name(err),
+						 strerror(-err));
+		} else {
+			err = vmlab_mmap(r->m, p->pid, addr, st->len, st->prot,
+					 st->flags | (st->has_fixed ? VMLAB_MAP_FIXED : 0), &out);
+		}
 		if ((err = syscall_result(r, st, err)) != 0)
 			return err < 0 ? -1 : 0;
 		return st->var[0] ? set_var(r, st->var, out) : 0;
@@ -313,8 +357,8 @@ static int exec_proc_stmt(struct run *r, const struct vms_stmt *st, struct proc 
 		err = syscall_result(r, st, vmlab_mprotect(r->m, p->pid, addr, st->len, st->prot));
 		return err < 0 ? -1 : 0;
 	case VMS_MSYNC:
-		/* no file mappings yet: msync of anonymous memory succeeds (as Linux) if mapped */
-		return 0;
+		err = syscall_result(r, st, vmlab_msync(r->m, p->pid, addr, st->len));
+		return err < 0 ? -1 : 0;
 	case VMS_MREMAP:
 		err = vmlab_mremap(r->m, p->pid, addr, st->len, st->len2, st->flags, 0, &out);
 		if ((err = syscall_result(r, st, err)) != 0)
@@ -374,7 +418,7 @@ static int run_stmt(struct run *r, const struct vms_stmt *st)
 	struct proc *p = NULL;
 
 	r->line = st->line;
-	if (r->opts->explain && st->text)
+	if (r->opts->explain && !r->opts->quiet && st->text)
 		fprintf(r->out, ">>> %d: %s\n", st->line, st->text);
 	switch (st->op) {
 	case VMS_MACHINE:
@@ -395,6 +439,9 @@ static int run_stmt(struct run *r, const struct vms_stmt *st)
 		return do_show(r, st, p);
 	case VMS_EXPECT:
 		return do_expect(r, st);
+	case VMS_DROP_CACHES:
+		vmlab_drop_caches(r->m);
+		return 0;
 	default:
 		break;
 	}
@@ -426,6 +473,12 @@ int vms_run(struct vms_script *sp, const vmlab_run_opts_t *opts, FILE *out, FILE
 	if (e) {
 		r.line = s.machine_line ? s.machine_line : 1;
 		run_error(&r, "machine: cannot create it: %s", strerror(-e));
+		return 2;
+	}
+	if (opts->writable_dir && vmlab_set_writable_dir(r.m, opts->writable_dir)) {
+		r.line = 1;
+		fprintf(err, "vmlab: --writable %s: No such directory\n", opts->writable_dir);
+		vmlab_destroy(r.m);
 		return 2;
 	}
 	if (opts->explain && !opts->quiet)

@@ -405,7 +405,7 @@ static int parse_machine(struct parser *p, struct vms_script *s, char **tok, int
 				return fail(p, "machine: thp=%s is not supported in this version (never only)", v);
 		} else if (!strcmp(k, "arch")) {
 			if (strcmp(v, "x86_64"))
-				return fail(p, "machine: arch=%s is not supported (x86_64 only)", v);
+				return fail(p, "machine: arch=%s: only x86_64 is supported", v);
 		} else if (!strcmp(k, "seed")) {
 			if (parse_number(p, v, &n, "machine seed"))
 				return -1;
@@ -665,6 +665,10 @@ static int parse_line(struct parser *p, struct vms_script *s, char *line)
 			return fail(p, "spawn: process '%s' already exists", tok[1]);
 		snprintf(st->proc, sizeof(st->proc), "%s", tok[1]);
 		return add_name(&p->procs, &p->nprocs, &p->capprocs, tok[1]) ? fail(p, "out of memory") : 0;
+	}
+	if (!strcmp(tok[0], "drop_caches")) {
+		st->op = VMS_DROP_CACHES; /* echo 1 > /proc/sys/vm/drop_caches (vmlab extension) */
+		return need(p, ntok, 1, 1, "drop_caches");
 	}
 	if (!strcmp(tok[0], "show")) {
 		st->op = VMS_SHOW;

@@ -16,7 +16,7 @@
 enum vms_op {
 	VMS_MACHINE, VMS_SPAWN, VMS_MMAP, VMS_MUNMAP, VMS_MPROTECT, VMS_MREMAP, VMS_MSYNC,
 	VMS_BRK, VMS_MADVISE, VMS_STORE, VMS_LOAD, VMS_TOUCH, VMS_FORK, VMS_EXEC, VMS_EXIT,
-	VMS_SHOW, VMS_EXPECT,
+	VMS_SHOW, VMS_EXPECT, VMS_DROP_CACHES,
 };
 
 /* An address: a number, or a variable (possibly `stack`) plus an offset. */

@@ -40,7 +40,7 @@ static void map_line(struct vmlab *m, struct mm_struct *mm, struct vm_area_struc
 		   (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,
 		   (v->vm_flags & VM_READ) ? 'r' : '-', (v->vm_flags & VM_WRITE) ? 'w' : '-',
 		   (v->vm_flags & VM_EXEC) ? 'x' : '-', (v->vm_flags & VM_MAYSHARE) ? 's' : 'p',
-		   (unsigned long long)pgoff, dev >> 8, dev & 0xff, (unsigned long long)ino);
+		   (unsigned long long)pgoff, dev >> 20, dev & 0xfffff, (unsigned long long)ino);
 	if (name) {
 		seq_pad(s, MAPS_NAME_COL, ' ');
 		seq_printf(s, "%s", name);

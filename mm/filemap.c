@@ -1,0 +1,519 @@
+/* mm/filemap.c - the page cache of host files: file faults, read-around, dirtying, writeback.
+ *
+ * Mirrors mm/filemap.c (filemap_fault, filemap_map_pages, filemap_add_folio, the page cache
+ * as an xarray per inode), mm/readahead.c (read-around for mmap faults: ra_pages = 32 pages,
+ * 128 KiB, centred on the fault; async readahead when a fault meets the PG_readahead mark;
+ * none with MADV_RANDOM, forward with MADV_SEQUENTIAL), mm/page-writeback.c
+ * (folio_mark_dirty, writeback with folio_mkclean so that the next write faults again) and
+ * mm/msync.c.
+ *
+ * A host file named by a scenario is opened read-only; only files inside the directory given
+ * by --writable DIR are opened for writing, and only those are written back to the host.
+ * Writeback of any other file goes to the simulated disk: an overlay of written pages kept
+ * beside the inode, which later reads prefer. So writeback behaves the same either way
+ * (pages cleaned, PTEs write-protected, counters), no written byte is ever lost, and the host
+ * file is left as it was.
+ * Inodes are kept by (host device, host inode): two mappings of one file share its pages.
+ *
+ * Simplifications: the simulated disk has no latency or bandwidth model yet (reads and
+ * writes are immediate); no background writeback by dirty ratios; no file truncation while
+ * mapped; the page cache is not reclaimed under memory pressure yet (drop_caches only).
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "mm/internal.h"
+
+#define RA_PAGES 32       /* VM_READAHEAD_PAGES: 128 KiB */
+#define RA_ASYNC_PAGES 8  /* read-around marks the page at start + size - size/4 */
+
+struct file_inode {
+	struct inode inode;          /* must come first */
+	struct address_space mapping;
+	int fd;                      /* host file descriptor */
+	int writable;                /* inside --writable DIR: dirty pages are written back */
+	uint64_t host_dev, host_ino; /* identity of the host file */
+	struct xarray disk;          /* written-back pages of a read-only host file (host memory) */
+	char path[160];              /* absolute path shown in maps */
+	struct list_head list;       /* on m->file_inodes */
+};
+
+static struct file_inode *FI(struct inode *i)
+{
+	return container_of(i, struct file_inode, inode);
+}
+
+static void *xa_node_alloc(void *ctx)
+{
+	struct vmlab *m = ctx;
+
+	return kmem_cache_alloc(m, m->xa_node_cachep);
+}
+
+static void xa_node_free(void *ctx, void *p)
+{
+	struct vmlab *m = ctx;
+
+	kmem_cache_free(m, m->xa_node_cachep, p);
+}
+
+void mapping_init(struct vmlab *m, struct address_space *mapping, struct inode *host)
+{
+	mapping->host = host;
+	xa_init(&mapping->i_pages, xa_node_alloc, xa_node_free, m);
+	INIT_LIST_HEAD(&mapping->i_mmap);
+	mapping->nrpages = 0;
+}
+
+static void *disk_alloc(void *ctx)
+{
+	(void)ctx;
+	return calloc(1, sizeof(struct xa_node));
+}
+
+static void disk_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+static uint64_t size_pages(const struct inode *inode)
+{
+	return PAGE_ALIGN(inode->i_size) >> PAGE_SHIFT;
+}
+
+/* folio_mark_dirty: a regular file's page is accounted in NR_FILE_DIRTY (Dirty:). */
+void folio_mark_dirty(struct vmlab *m, struct page *page)
+{
+	if (page->flags & PG_dirty)
+		return;
+	page->flags |= PG_dirty;
+	if (!(page->flags & (PG_anon | PG_swapbacked))) {
+		mod_node_page_state(m, NR_FILE_DIRTY, 1);
+		mod_node_page_state(m, NR_DIRTIED, 1);
+	}
+}
+
+static void folio_clear_dirty(struct vmlab *m, struct page *page)
+{
+	if (!(page->flags & PG_dirty))
+		return;
+	page->flags &= ~PG_dirty;
+	if (!(page->flags & (PG_anon | PG_swapbacked)))
+		mod_node_page_state(m, NR_FILE_DIRTY, -1);
+}
+
+/* filemap_add_folio + the read: a new page for pgoff filled from the host file (zeros past
+ * EOF). Returns the page (the cache holds its reference) or NULL when out of memory. */
+static struct page *read_cache_page(struct vmlab *m, struct file_inode *fi, uint64_t pgoff)
+{
+	struct address_space *mapping = &fi->mapping;
+	struct page *page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0);
+	uint8_t *data;
+	ssize_t n;
+
+	if (!page)
+		return NULL;
+	if (xa_store(&mapping->i_pages, pgoff, page)) {
+		free_pages(m, page, 0);
+		return NULL;
+	}
+	data = page_address(m, page);
+	if (xa_load(&fi->disk, pgoff)) {
+		memcpy(data, xa_load(&fi->disk, pgoff), PAGE_SIZE); /* the simulated disk's copy */
+		n = PAGE_SIZE;
+	} else {
+		n = pread(fi->fd, data, PAGE_SIZE, (off_t)(pgoff << PAGE_SHIFT));
+		if (n < 0)
+			n = 0;
+	}
+	memset(data + n, 0, PAGE_SIZE - (size_t)n); /* the tail of the last page reads zero */
+	page->flags |= PG_uptodate;
+	page->mapping = mapping;
+	page->index = pgoff;
+	mapping->nrpages++;
+	mod_node_page_state(m, NR_FILE_PAGES, 1);
+	count_vm_events(m, PGPGIN, PAGE_SIZE >> 10);
+	folio_add_lru(m, page);
+	return page;
+}
+
+/* Reads the missing pages of [start, start + nr) (clipped to EOF); marks `mark` (if read)
+ * with PG_readahead. Returns the pages read. */
+static uint64_t do_page_cache_ra(struct vmlab *m, struct file_inode *fi, uint64_t start,
+				 uint64_t nr, uint64_t mark)
+{
+	uint64_t end = MIN(start + nr, size_pages(&fi->inode)), i, read = 0;
+
+	for (i = start; i < end; i++) {
+		struct page *p;
+
+		if (xa_load(&fi->mapping.i_pages, i))
+			continue;
+		p = read_cache_page(m, fi, i);
+		if (!p)
+			break;
+		if (i == mark)
+			p->flags |= PG_readahead;
+		read++;
+	}
+	return read;
+}
+
+static unsigned filemap_fault(struct vm_fault *vmf)
+{
+	struct vmlab *m = vmf->m;
+	struct vm_area_struct *vma = vmf->vma;
+	struct file_inode *fi = FI(vma->vm_file->f_inode);
+	struct page *page;
+	unsigned ret = 0;
+
+	if (vmf->pgoff >= size_pages(&fi->inode))
+		return VM_FAULT_SIGBUS; /* wholly beyond EOF */
+	page = xa_load(&fi->mapping.i_pages, vmf->pgoff);
+	if (page && (page->flags & PG_readahead)) {
+		/* do_async_mmap_readahead: the marked page starts the next window */
+		page->flags &= ~PG_readahead;
+		if (!(vma->vm_flags & VM_RAND_READ)) {
+			uint64_t start = vmf->pgoff + RA_ASYNC_PAGES;
+
+			do_page_cache_ra(m, fi, start, RA_PAGES, start + RA_PAGES - RA_ASYNC_PAGES);
+		}
+	}
+	if (!page) {
+		/* do_sync_mmap_readahead: none for MADV_RANDOM, forward for MADV_SEQUENTIAL,
+		 * otherwise read-around centred on the fault */
+		uint64_t start = vmf->pgoff, nr = 1;
+
+		if (vma->vm_flags & VM_SEQ_READ) {
+			nr = RA_PAGES;
+		} else if (!(vma->vm_flags & VM_RAND_READ)) {
+			start = vmf->pgoff > RA_PAGES / 2 ? vmf->pgoff - RA_PAGES / 2 : 0;
+			nr = RA_PAGES;
+		}
+		do_page_cache_ra(m, fi, start, nr, nr > 1 ? start + nr - RA_ASYNC_PAGES : UINT64_MAX);
+		page = xa_load(&fi->mapping.i_pages, vmf->pgoff);
+		if (!page)
+			return VM_FAULT_OOM;
+		count_vm_event(m, PGMAJFAULT);
+		ret = VM_FAULT_MAJOR;
+		if (unlikely(explaining(m)))
+			explain_note(m, "filemap_fault: page %llu of %s not cached: read from the disk "
+					"(major fault, read-around of %llu pages)",
+				     (unsigned long long)vmf->pgoff, fi->path, (unsigned long long)nr);
+	}
+	get_page(page);
+	vmf->page = page;
+	return ret;
+}
+
+unsigned filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t end_pgoff)
+{
+	struct vmlab *m = vmf->m;
+	struct inode *inode = vmf->vma->vm_file->f_inode;
+	struct address_space *mapping = inode->i_mapping;
+	uint64_t idx = start_pgoff, last = size_pages(inode);
+	unsigned mapped = 0;
+	struct page *page;
+
+	if (last == 0)
+		return 0;
+	end_pgoff = MIN(end_pgoff, last - 1);
+	while (idx <= end_pgoff && (page = xa_find(&mapping->i_pages, &idx, end_pgoff)) != NULL) {
+		pteval_t *ptep = vmf->pte + (int64_t)(idx - vmf->pgoff);
+
+		/* next_uptodate_folio: a PG_readahead page is left for filemap_fault */
+		if (pte_none(*ptep) && !(page->flags & PG_readahead)) {
+			get_page(page);
+			set_pte_page(m, vmf->vma, vmf->address + ((idx - vmf->pgoff) << PAGE_SHIFT),
+				     ptep, page, false, idx != vmf->pgoff);
+			mapped++;
+		}
+		idx++;
+	}
+	return mapped;
+}
+
+static unsigned filemap_page_mkwrite(struct vm_fault *vmf)
+{
+	struct page *page = vmf->page ? vmf->page : pfn_to_page(vmf->m, pte_pfn(vmf->orig_pte));
+
+	folio_mark_dirty(vmf->m, page);
+	return 0;
+}
+
+static const struct vm_operations_struct file_vm_ops = {
+	.name = "filemap",
+	.fault = filemap_fault,
+	.map_pages = filemap_map_pages,
+	.page_mkwrite = filemap_page_mkwrite,
+};
+
+/* vma_wants_writenotify: shared writable file mappings start read-only so that the first
+ * write to each clean page faults and dirties it (page_mkwrite). */
+bool vma_wants_writenotify(const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & (VM_WRITE | VM_SHARED)) == (VM_WRITE | VM_SHARED) && vma->vm_file &&
+	       !vma->vm_file->f_inode->shmem;
+}
+
+void vma_set_page_prot(struct vm_area_struct *vma)
+{
+	uint64_t f = vma->vm_flags;
+
+	if (vma_wants_writenotify(vma))
+		f &= ~VM_SHARED;
+	vma->vm_page_prot = vm_get_page_prot(f);
+}
+
+void filemap_setup_vma(struct vm_area_struct *vma)
+{
+	vma->vm_ops = &file_vm_ops;
+	vma_set_page_prot(vma);
+}
+
+static int path_inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return n && !strncmp(path, dir, n) && (path[n] == '/' || dir[n - 1] == '/');
+}
+
+struct file *filemap_open(struct vmlab *m, const char *path, int *err)
+{
+	char abs[PATH_MAX];
+	struct stat st;
+	struct file_inode *fi = NULL;
+	struct list_head *pos;
+	struct file *f;
+
+	if (!realpath(path, abs) || stat(abs, &st)) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	if (strlen(abs) >= sizeof(fi->path)) {
+		*err = -ENAMETOOLONG; /* Simplification: maps names are kept to 159 bytes */
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		*err = -ENODEV;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*err = -EACCES;
+		return NULL;
+	}
+	list_for_each(pos, &m->file_inodes) {
+		struct file_inode *x = list_entry(pos, struct file_inode, list);
+
+		if (x->host_dev == (uint64_t)st.st_dev && x->host_ino == (uint64_t)st.st_ino)
+			fi = x;
+	}
+	if (!fi) {
+		int writable = path_inside(abs, m->writable_dir);
+		int fd = open(abs, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+
+		if (fd < 0 && writable) {
+			writable = 0;
+			fd = open(abs, O_RDONLY | O_CLOEXEC);
+		}
+		if (fd < 0) {
+			*err = -EACCES;
+			return NULL;
+		}
+		if (!m->file_inode_cachep)
+			m->file_inode_cachep = kmem_cache_create(m, "inode_cache", sizeof(struct file_inode),
+								 8, SLAB_RECLAIM_ACCOUNT);
+		fi = m->file_inode_cachep ? kmem_cache_alloc(m, m->file_inode_cachep) : NULL;
+		if (!fi) {
+			close(fd);
+			*err = -ENOMEM;
+			return NULL;
+		}
+		fi->fd = fd;
+		fi->writable = writable;
+		fi->host_dev = (uint64_t)st.st_dev;
+		fi->host_ino = (uint64_t)st.st_ino;
+		memcpy(fi->path, abs, strlen(abs) + 1);
+		fi->inode.i_ino = (uint64_t)st.st_ino;
+		fi->inode.i_dev = (uint32_t)((major(st.st_dev) << 20) | (minor(st.st_dev) & 0xfffff));
+		fi->inode.i_size = (uint64_t)st.st_size;
+		fi->inode.i_mapping = &fi->mapping;
+		mapping_init(m, &fi->mapping, &fi->inode);
+		xa_init(&fi->disk, disk_alloc, disk_free, NULL);
+		list_add_tail(&fi->list, &m->file_inodes);
+	}
+	f = kmem_cache_alloc(m, m->file_cachep);
+	if (!f) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	f->f_inode = &fi->inode;
+	snprintf(f->path, sizeof(f->path), "%s", fi->path);
+	f->f_count = 1;
+	fi->inode.i_count++;
+	return f;
+}
+
+/* folio_mkclean: write-protects and cleans every PTE mapping the page, so that the next
+ * write faults (and dirties it) again. */
+static void folio_mkclean(struct vmlab *m, struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+	struct list_head *pos;
+
+	list_for_each(pos, &mapping->i_mmap) {
+		struct vm_area_struct *vma = list_entry(pos, struct vm_area_struct, shared);
+		uint64_t addr;
+		pteval_t *pte;
+
+		if (page->index < vma->vm_pgoff ||
+		    page->index >= vma->vm_pgoff + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT))
+			continue;
+		addr = vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT);
+		pte = walk_to_pte(m, vma->vm_mm, vma->vm_mm->pgd, addr, false);
+		if (!pte || !(*pte & _PAGE_PRESENT) || pte_pfn(*pte) != page_to_pfn(m, page))
+			continue;
+		if (*pte & (_PAGE_RW | _PAGE_DIRTY)) {
+			*pte &= ~(_PAGE_RW | _PAGE_DIRTY);
+			flush_tlb_mm_range(m, vma->vm_mm, addr, addr + PAGE_SIZE);
+		}
+	}
+}
+
+/* Writes the dirty pages of [start, end] back to the host file (when it may be written). */
+static void filemap_write_range(struct vmlab *m, struct inode *inode, uint64_t start, uint64_t end)
+{
+	struct file_inode *fi = FI(inode);
+	uint64_t idx = start;
+	struct page *page;
+
+	if (inode->shmem)
+		return;
+	while (idx <= end && (page = xa_find(&fi->mapping.i_pages, &idx, end)) != NULL) {
+		if (page->flags & PG_dirty) {
+			uint64_t off = idx << PAGE_SHIFT;
+			size_t n = (size_t)MIN(PAGE_SIZE, inode->i_size > off ? inode->i_size - off : 0);
+
+			folio_mkclean(m, page);
+			if (fi->writable) {
+				if (n && pwrite(fi->fd, page_address(m, page), n, (off_t)off) != (ssize_t)n) {
+					idx++;
+					continue; /* the page stays dirty: a later writeback retries */
+				}
+			} else {
+				void *copy = xa_load(&fi->disk, idx);
+
+				if (!copy && (!(copy = malloc(PAGE_SIZE)) || xa_store(&fi->disk, idx, copy))) {
+					free(copy);
+					idx++;
+					continue; /* host memory short: the page stays dirty */
+				}
+				memcpy(copy, page_address(m, page), PAGE_SIZE);
+			}
+			folio_clear_dirty(m, page);
+			mod_node_page_state(m, NR_WRITTEN, 1);
+			count_vm_events(m, PGPGOUT, PAGE_SIZE >> 10);
+		}
+		idx++;
+	}
+}
+
+/* Writes back what vma maps of its file (msync, munmap, exit). */
+void filemap_write_vma(struct vmlab *m, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	uint64_t first, last;
+
+	if (!(vma->vm_flags & VM_SHARED) || !vma->vm_file || vma->vm_file->f_inode->shmem)
+		return;
+	first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
+	last = vma->vm_pgoff + ((end - vma->vm_start) >> PAGE_SHIFT) - 1;
+	filemap_write_range(m, vma->vm_file->f_inode, first, last);
+}
+
+int do_msync(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t len)
+{
+	uint64_t end, pos;
+	int unmapped = 0;
+
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	if (PAGE_ALIGN(len) < len)
+		return -ENOMEM;
+	end = start + PAGE_ALIGN(len);
+	if (end < start)
+		return -ENOMEM;
+	for (pos = start; pos < end;) {
+		struct vm_area_struct *vma = find_vma(mm, pos);
+
+		if (!vma || vma->vm_start >= end)
+			return -ENOMEM;
+		if (vma->vm_start > pos)
+			unmapped = 1;
+		pos = MAX(pos, vma->vm_start);
+		filemap_write_vma(m, vma, pos, MIN(end, vma->vm_end));
+		pos = MIN(end, vma->vm_end);
+	}
+	return unmapped ? -ENOMEM : 0;
+}
+
+/* MADV_WILLNEED on a file mapping: read the range into the page cache without mapping it. */
+void filemap_willneed(struct vmlab *m, struct vm_area_struct *vma, uint64_t start, uint64_t end)
+{
+	struct inode *inode;
+	uint64_t first;
+
+	if (!vma->vm_file || vma->vm_file->f_inode->shmem)
+		return;
+	inode = vma->vm_file->f_inode;
+	first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
+	do_page_cache_ra(m, FI(inode), first, (end - start) >> PAGE_SHIFT, UINT64_MAX);
+}
+
+/* drop_caches (echo 1 > /proc/sys/vm/drop_caches): frees clean, unmapped page-cache pages. */
+void drop_pagecache(struct vmlab *m)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &m->file_inodes) {
+		struct file_inode *fi = list_entry(pos, struct file_inode, list);
+		uint64_t idx = 0;
+		struct page *page;
+
+		while ((page = xa_find(&fi->mapping.i_pages, &idx, UINT64_MAX)) != NULL) {
+			if (!page->_mapcount && !(page->flags & PG_dirty) && page->_refcount == 1) {
+				xa_erase(&fi->mapping.i_pages, idx);
+				fi->mapping.nrpages--;
+				mod_node_page_state(m, NR_FILE_PAGES, -1);
+				folio_put(m, page);
+			}
+			idx++;
+		}
+	}
+	count_vm_event(m, DROP_PAGECACHE);
+}
+
+/* At machine teardown: close the host files (simulated memory goes with the machine). */
+void filemap_release_all(struct vmlab *m)
+{
+	struct list_head *pos;
+
+	if (!m->file_inodes.next)
+		return;
+	list_for_each(pos, &m->file_inodes) {
+		struct file_inode *fi = list_entry(pos, struct file_inode, list);
+		uint64_t idx = 0;
+		void *copy;
+
+		close(fi->fd);
+		while ((copy = xa_find(&fi->disk, &idx, UINT64_MAX)) != NULL) {
+			free(copy);
+			idx++;
+		}
+		xa_destroy(&fi->disk);
+	}
+}

@@ -1,0 +1,130 @@
+#!/bin/sh
+# File mappings and the page cache (files issue, first part): fault-around counts on a cached
+# 64 MiB file, read-around bounding cold major faults, private writes that leave the file
+# alone, shared writes that reach the host file only under --writable and only after msync,
+# write-notify (the next writes fault again), SIGBUS past EOF, drop_caches, MAP_POPULATE.
+V=$(realpath "$1"); set -e
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+cd "$t"
+head -c 67108864 /dev/zero | tr '\0' 'A' > big
+cp big big.orig
+printf 'hello, page cache' > small          # 17 bytes: one page, the rest of it reads zero
+
+cat > warm.vms <<'V'
+machine ram=512M
+spawn p
+p: f = mmap 64M r--p file=big fixed=0x7f0000000000
+p: touch f 64M r                     # cold: read-around + async readahead
+expect p.majflt >= 1
+expect p.majflt <= 64
+expect meminfo.Cached == 64M
+p: exit
+spawn q
+q: g = mmap 64M r--p file=big        # top-down: not 64 KiB aligned
+q: touch g 64M r
+expect q.minflt == 1025
+expect q.majflt == 0
+spawn r
+r: h = mmap 64M r--p file=big fixed=0x7f0000000000
+r: touch h 64M r
+expect r.minflt == 1024
+expect meminfo.Cached == 64M         # one copy for both processes
+expect meminfo.Mapped == 64M
+V
+$V run --check warm.vms
+
+cat > private.vms <<'V'
+machine ram=512M
+spawn p
+p: f = mmap 1M rw-p file=big
+p: touch f 1M w                      # do_cow_fault: one fault a page, anonymous copies
+expect p.minflt == 255               # the first read the file from the disk: a major fault
+expect p.majflt == 1
+expect meminfo.AnonPages == 1M
+p: store f "changed"
+p: load f 7 == "changed"
+p: msync f 1M
+spawn q
+q: g = mmap 4K r--p file=big
+q: load g 7 == "AAAAAAA"            # the page cache (and the file) never changed
+V
+$V run --check --writable . private.vms
+cmp big big.orig
+
+cat > shared.vms <<'V'
+machine ram=512M
+spawn p
+p: f = mmap 64K rw-s file=big
+p: touch f 64K w                     # do_shared_fault: 16 faults, the first one major
+expect p.minflt == 15
+expect p.majflt == 1
+expect meminfo.Dirty == 64K
+p: store f "written back"
+p: msync f 64K                       # writeback: clean, write-protected again
+expect meminfo.Dirty == 0
+p: touch f 64K w                     # write-notify: one fault a page again
+expect p.minflt == 31
+expect meminfo.Dirty == 64K
+V
+$V run --check shared.vms            # without --writable: the simulated disk gets it, the host file not
+cmp big big.orig
+cat > overlay.vms <<'V'
+machine ram=512M
+spawn p
+p: f = mmap 4K rw-s file=big
+p: store f "kept"
+p: msync f 4K
+p: munmap f 4K
+drop_caches                          # the clean page leaves the page cache
+p: g = mmap 4K r--p file=big
+p: load g 4 == "kept"                # re-read from the simulated disk: no byte lost
+V
+$V run --check overlay.vms
+cmp big big.orig
+$V run --check --writable . shared.vms
+head -c 12 big | grep -q "written back"
+cp big.orig big
+
+cat > eof.vms <<'V'
+spawn p
+p: f = mmap 8K r--p file=small
+p: load f 17 == "hello, page cache"
+p: load f+17 4 == 0x00*4             # the rest of the last page reads zero
+p: load f+4K 1 -> SIGBUS             # a page wholly beyond EOF
+V
+$V run --check eof.vms
+
+cat > drop.vms <<'V'
+machine ram=512M
+spawn p
+p: f = mmap 1M r--p file=big fixed=0x7f0000000000
+p: touch f 1M r
+p: munmap f 1M
+drop_caches
+expect meminfo.Cached == 0
+expect vmstat.drop_pagecache == 1
+p: g = mmap 1M r--p file=big fixed=0x7f0000000000
+p: touch g 1M r
+expect p.majflt >= 2                 # read from the disk again
+V
+$V run --check drop.vms
+
+cat > populate.vms <<'V'
+machine ram=512M
+spawn p
+p: f = mmap 1M rw-p file=big populate  # a private writable file mapping is copied up front
+expect p.majflt == 1
+expect meminfo.AnonPages == 1M
+p: touch f 1M w
+expect p.minflt == 255
+V
+$V run --check populate.vms
+
+# errors: missing file, a directory, unaligned offset
+printf 'spawn p\np: f = mmap 4K r--p file=nope\n' > e1.vms
+set +e
+$V run e1.vms 2>err; rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q "e1.vms:2: error: mmap: .*nope: ENOENT" err
+printf 'spawn p\np: f = mmap 4K r--p file=big offset=100 -> EINVAL\np: f = mmap 4K r--p file=. -> ENODEV\n' > e2.vms
+$V run e2.vms
