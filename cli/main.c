@@ -1,6 +1,7 @@
 /* cli/main.c - the vmlab command. Uses only the public API (include/vmlab.h).
  * A command table maps each subcommand to its handler and one line of help; adding a command
  * (replay, record, convert, mrc, ...) is one function and one line in the table. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,10 +62,11 @@ static int parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
 
-	if (!s || !*s || *s == '-')
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
 		return -1;
+	errno = 0;
 	*out = strtoull(s, &end, 0);
-	return *end ? -1 : 0;
+	return *end || errno ? -1 : 0;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -130,6 +132,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "vmlab: unknown command '%s' (see vmlab help)\n", argv[1]);
+	if (argv[1][0] == '-')
+		fprintf(stderr, "vmlab: unknown option '%s' (see vmlab help)\n", argv[1]);
+	else
+		fprintf(stderr, "vmlab: unknown command '%s' (see vmlab help)\n", argv[1]);
 	return 2;
 }
