@@ -121,6 +121,47 @@ static void bench_minor_faults(void)
 	vmlab_destroy(m);
 }
 
+/* Read faults on a cached file with fault-around: 64 MiB mapped and read once a page, 16
+ * times, from a page cache that already holds the file (each fault maps 16 pages). */
+static void bench_file_faults(void)
+{
+	vmlab_t *m = machine(512ull << 20);
+	char path[] = "/tmp/vmlab-bench-XXXXXX";
+	int fd = mkstemp(path), pid, r;
+	uint64_t len = 64ull << 20, a, faults = 0;
+	static char buf[1 << 20];
+	double t;
+
+	if (fd < 0)
+		return;
+	memset(buf, 'x', sizeof(buf));
+	for (r = 0; r < 64; r++)
+		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			break;
+	close(fd);
+	vmlab_spawn(m, &pid);
+	vmlab_mmap_file(m, pid, 0, len, VMLAB_PROT_READ, VMLAB_MAP_PRIVATE, path, 0, &a);
+	vmlab_touch(m, pid, a, len, VMLAB_ACC_READ, NULL); /* warm the page cache */
+	vmlab_munmap(m, pid, a, len);
+	t = now();
+	for (r = 0; r < 16; r++) {
+		uint64_t before, after;
+
+		vmlab_task_stat(m, pid, "minflt", &before);
+		vmlab_mmap_file(m, pid, 0x7f0000000000ull, len, VMLAB_PROT_READ,
+				VMLAB_MAP_PRIVATE | VMLAB_MAP_FIXED, path, 0, &a);
+		vmlab_touch(m, pid, a, len, VMLAB_ACC_READ, NULL);
+		vmlab_munmap(m, pid, a, len);
+		vmlab_task_stat(m, pid, "minflt", &after);
+		faults += after - before;
+	}
+	t = now() - t;
+	unlink(path);
+	printf("file_read_fault %.2f Mfaults/s\n", (double)faults / t / 1e6);
+	printf("file_read_fault_pages %.1f Mpages/s\n", (double)(16 * (len >> 12)) / t / 1e6);
+	vmlab_destroy(m);
+}
+
 static void bench_boot(void)
 {
 	long before = rss_kb();
@@ -141,6 +182,8 @@ int main(int argc, char **argv)
 		bench_tlb_hits();
 	if (!*only || !strcmp(only, "fault"))
 		bench_minor_faults();
+	if (!*only || !strcmp(only, "file"))
+		bench_file_faults();
 	if (!*only || !strcmp(only, "boot"))
 		bench_boot();
 	return 0;
