@@ -124,8 +124,9 @@ static int eval_addr(struct run *r, const struct vms_addr *a, struct proc *p, ui
 	}
 	if (a->var[0] && ((int64_t)a->off > 0 ? base + a->off < base
 					       : (int64_t)a->off < 0 && base + a->off > base))
-		return run_error(r, "address %s%+lld is outside the 64-bit range", a->var,
-				 (long long)a->off);
+		return run_error(r, "address %s%c0x%llx is outside the 64-bit range", a->var,
+				 (int64_t)a->off < 0 ? '-' : '+',
+				 (unsigned long long)((int64_t)a->off < 0 ? -a->off : a->off));
 	*out = base + a->off;
 	return 0;
 }
