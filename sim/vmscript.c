@@ -7,10 +7,12 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim/vmscript.h"
 
@@ -786,20 +788,28 @@ int vms_parse_text(const char *name, const char *text, size_t len, struct vms_sc
 
 int vms_parse_file(const char *path, struct vms_script *s, char *err, size_t errsz)
 {
-	FILE *f = fopen(path, "rb");
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
+	FILE *f;
 	char *buf;
 	size_t n;
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	if (!f) {
+	if (fd < 0) {
 		snprintf(err, errsz, "vmlab: %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		snprintf(err, errsz, "vmlab: %s: not a regular file", path);
-		fclose(f);
+		close(fd);
+		return -1;
+	}
+	f = fdopen(fd, "rb");
+	if (!f) {
+		snprintf(err, errsz, "vmlab: %s: %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	if ((uint64_t)st.st_size > MAX_FILE) {

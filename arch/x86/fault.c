@@ -183,14 +183,15 @@ static inline int translate(struct vmlab *m, struct task_struct *t, uint64_t add
 int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind)
 {
 	struct task_struct *t = likely(m != NULL) ? task_of(m, pid) : NULL;
-	struct cpu *c = &m->cpu;
 	struct tlb_entry *e;
+	struct cpu *c;
 	vmlab_fault_t f;
 	uint64_t pfn;
 	int sig;
 
 	if (unlikely(!t))
 		return m ? -ESRCH : -EINVAL;
+	c = &m->cpu;
 	if (unlikely((unsigned)kind > VMLAB_ACC_EXEC))
 		return -EINVAL;
 	if (likely(t->mm == c->loaded_mm && !explaining(m))) {
