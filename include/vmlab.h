@@ -35,6 +35,8 @@ typedef struct vmlab_config {
 	unsigned nr_cpus;      /* CPUs with their own per-CPU page lists (default 1) */
 	char policy[16];       /* page replacement policy name (default "linux") */
 	char thp[8];           /* never | madvise | always (default never) */
+	uint64_t disk_latency_ns; /* simulated disk: cost of each I/O request (default 100 us) */
+	uint64_t disk_bw;         /* simulated disk: bytes a second (default 500 MiB/s) */
 } vmlab_config_t;
 
 void vmlab_config_default(vmlab_config_t *cfg);
@@ -149,6 +151,10 @@ typedef struct vmlab_tlb_stats {
 	uint64_t hits, misses, walks, flush_all, flush_one;
 } vmlab_tlb_stats_t;
 void vmlab_tlb_stats(vmlab_t *m, vmlab_tlb_stats_t *st);
+
+/* Simulated time in nanoseconds: the disk reads and writebacks done so far cost
+ * latency + bytes / bandwidth each (accesses and faults themselves take no simulated time). */
+uint64_t vmlab_clock_ns(vmlab_t *m);
 
 /* ---- /proc views -------------------------------------------------------------------- */
 

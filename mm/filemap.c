@@ -15,9 +15,14 @@
  * file is left as it was.
  * Inodes are kept by (host device, host inode): two mappings of one file share its pages.
  *
- * Simplifications: the simulated disk has no latency or bandwidth model yet (reads and
- * writes are immediate); no background writeback by dirty ratios; no file truncation while
- * mapped; the page cache is not reclaimed under memory pressure yet (drop_caches only).
+ * The simulated disk gives every I/O request a cost in simulated time (m->clock_ns):
+ * disk_latency_ns plus the bytes over disk_bw. Background writeback (balance_dirty_pages)
+ * starts when dirty file pages pass vm.dirty_background_ratio (10%) of dirtyable memory.
+ *
+ * Simplifications: background writeback runs between operations (Linux: a flusher thread,
+ * and writers throttled near vm.dirty_ratio); it writes inode by inode in page order, not
+ * oldest first; no file truncation while mapped; the page cache is not reclaimed under memory
+ * pressure yet (drop_caches only).
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -93,8 +98,13 @@ void folio_mark_dirty(struct vmlab *m, struct page *page)
 		return;
 	page->flags |= PG_dirty;
 	if (!(page->flags & (PG_anon | PG_swapbacked))) {
+		uint64_t bg, thresh;
+
 		mod_node_page_state(m, NR_FILE_DIRTY, 1);
 		mod_node_page_state(m, NR_DIRTIED, 1);
+		dirty_thresholds(m, &bg, &thresh);
+		if ((uint64_t)m->node_stat[NR_FILE_DIRTY] > bg)
+			m->dirty_exceeded = 1; /* the flusher runs after this operation */
 	}
 }
 
@@ -142,6 +152,25 @@ static struct page *read_cache_page(struct vmlab *m, struct file_inode *fi, uint
 	return page;
 }
 
+/* One disk request of `pages` pages: latency plus transfer time. */
+static void disk_io(struct vmlab *m, uint64_t pages)
+{
+	if (!pages)
+		return;
+	m->clock_ns += m->cfg.disk_latency_ns + pages * PAGE_SIZE * 1000000000ull / m->cfg.disk_bw;
+}
+
+void dirty_thresholds(struct vmlab *m, uint64_t *bg, uint64_t *thresh)
+{
+	/* global_dirtyable_memory: free pages above the reserves plus the file LRU */
+	uint64_t x = global_free_pages(m);
+
+	x -= MIN(x, m->totalreserve_pages);
+	x += (uint64_t)(m->node_stat[NR_ACTIVE_FILE] + m->node_stat[NR_INACTIVE_FILE]);
+	*thresh = x * 20 / 100; /* vm.dirty_ratio */
+	*bg = x * 10 / 100;     /* vm.dirty_background_ratio */
+}
+
 /* Reads the missing pages of [start, start + nr) (clipped to EOF); marks `mark` (if read)
  * with PG_readahead. Returns the pages read. */
 static uint64_t do_page_cache_ra(struct vmlab *m, struct file_inode *fi, uint64_t start,
@@ -161,6 +190,7 @@ static uint64_t do_page_cache_ra(struct vmlab *m, struct file_inode *fi, uint64_
 			p->flags |= PG_readahead;
 		read++;
 	}
+	disk_io(m, read);
 	return read;
 }
 
@@ -385,16 +415,19 @@ static void folio_mkclean(struct vmlab *m, struct page *page)
 	}
 }
 
-/* Writes the dirty pages of [start, end] back to the host file (when it may be written). */
-static void filemap_write_range(struct vmlab *m, struct inode *inode, uint64_t start, uint64_t end)
+/* Writes the dirty pages of [start, end] back (to the host file when it may be written, else
+ * to the simulated disk), at most `budget` of them; returns how many. */
+static uint64_t filemap_write_range(struct vmlab *m, struct inode *inode, uint64_t start,
+				    uint64_t end, uint64_t budget)
 {
 	struct file_inode *fi = FI(inode);
-	uint64_t idx = start;
+	uint64_t idx = start, written = 0;
 	struct page *page;
 
 	if (inode->shmem)
-		return;
-	while (idx <= end && (page = xa_find(&fi->mapping.i_pages, &idx, end)) != NULL) {
+		return 0;
+	while (written < budget && idx <= end &&
+	       (page = xa_find(&fi->mapping.i_pages, &idx, end)) != NULL) {
 		if (page->flags & PG_dirty) {
 			uint64_t off = idx << PAGE_SHIFT;
 			size_t n = (size_t)MIN(PAGE_SIZE, inode->i_size > off ? inode->i_size - off : 0);
@@ -418,9 +451,33 @@ static void filemap_write_range(struct vmlab *m, struct inode *inode, uint64_t s
 			folio_clear_dirty(m, page);
 			mod_node_page_state(m, NR_WRITTEN, 1);
 			count_vm_events(m, PGPGOUT, PAGE_SIZE >> 10);
+			written++;
 		}
 		idx++;
 	}
+	disk_io(m, written);
+	return written;
+}
+
+void balance_dirty_pages(struct vmlab *m)
+{
+	uint64_t bg, thresh;
+	struct list_head *pos;
+
+	m->dirty_exceeded = 0;
+	dirty_thresholds(m, &bg, &thresh);
+	list_for_each(pos, &m->file_inodes) {
+		struct file_inode *fi = list_entry(pos, struct file_inode, list);
+		uint64_t dirty = (uint64_t)m->node_stat[NR_FILE_DIRTY];
+
+		if (dirty <= bg)
+			break;
+		filemap_write_range(m, &fi->inode, 0, UINT64_MAX, dirty - bg);
+	}
+	if (unlikely(explaining(m)))
+		explain_note(m, "balance_dirty_pages: background writeback down to %lld dirty pages "
+				"(dirty_background_ratio 10%% of %llu dirtyable)",
+			     (long long)m->node_stat[NR_FILE_DIRTY], (unsigned long long)(bg * 10));
 }
 
 /* Writes back what vma maps of its file (msync, munmap, exit). */
@@ -432,7 +489,7 @@ void filemap_write_vma(struct vmlab *m, struct vm_area_struct *vma, uint64_t sta
 		return;
 	first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
 	last = vma->vm_pgoff + ((end - vma->vm_start) >> PAGE_SHIFT) - 1;
-	filemap_write_range(m, vma->vm_file->f_inode, first, last);
+	filemap_write_range(m, vma->vm_file->f_inode, first, last, UINT64_MAX);
 }
 
 int do_msync(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t len)

@@ -295,6 +295,11 @@ void filemap_write_vma(struct vmlab *m, struct vm_area_struct *vma, uint64_t sta
 int do_msync(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t len);
 void filemap_willneed(struct vmlab *m, struct vm_area_struct *vma, uint64_t start, uint64_t end);
 void drop_pagecache(struct vmlab *m);
+/* The flusher: when dirty file pages exceed dirty_background_ratio (10%) of dirtyable memory,
+ * writes them back until they no longer do. Run between operations, never inside a fault. */
+void balance_dirty_pages(struct vmlab *m);
+/* dirtyable memory (global_dirtyable_memory) and the thresholds, in pages */
+void dirty_thresholds(struct vmlab *m, uint64_t *bg, uint64_t *thresh);
 void filemap_release_all(struct vmlab *m);
 
 /* ---- mm/vma.c, mm/mmap.c: the address space ------------------------------------------------ */

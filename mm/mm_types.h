@@ -386,6 +386,8 @@ struct vmlab {
 	struct list_head file_inodes;   /* inodes of host files mapped so far (the icache) */
 	struct kmem_cache *file_inode_cachep; /* "inode_cache" */
 	char writable_dir[4096];        /* host files under it may be written back ("" none) */
+	uint64_t clock_ns;              /* simulated time spent on disk I/O */
+	int dirty_exceeded;             /* NR_FILE_DIRTY above the background threshold */
 
 	struct cpu cpu;                 /* the CPU that runs every access */
 	uint64_t rng;                   /* PRNG state (seeded) */

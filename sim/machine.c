@@ -39,6 +39,13 @@ void vmlab_config_default(vmlab_config_t *cfg)
 	cfg->nr_cpus = 1;
 	snprintf(cfg->policy, sizeof(cfg->policy), "linux");
 	snprintf(cfg->thp, sizeof(cfg->thp), "never");
+	cfg->disk_latency_ns = 100000;
+	cfg->disk_bw = 500ull << 20;
+}
+
+uint64_t vmlab_clock_ns(vmlab_t *m)
+{
+	return m ? m->clock_ns : 0;
 }
 
 static int config_valid(const vmlab_config_t *c)
@@ -53,6 +60,8 @@ static int config_valid(const vmlab_config_t *c)
 	if ((c->tlb_entries / ways) & (c->tlb_entries / ways - 1))
 		return 0;
 	if (c->nr_cpus < 1 || c->nr_cpus > MAX_CPUS)
+		return 0;
+	if (c->disk_bw == 0)
 		return 0;
 	return 1;
 }
@@ -146,6 +155,8 @@ fail:
 
 static void after_op(struct vmlab *m)
 {
+	if (unlikely(m->dirty_exceeded))
+		balance_dirty_pages(m);
 	if (unlikely(m->cfg.check))
 		debug_check(m);
 }

@@ -224,6 +224,8 @@ static int do_expect(struct run *r, const struct vms_stmt *st)
 		err = vmlab_vmstat(r->m, st->lhs_key, &v);
 		if (err)
 			return run_error(r, "expect: /proc/vmstat has no '%s'", st->lhs_key);
+	} else if (!strcmp(st->lhs_obj, "clock")) {
+		v = vmlab_clock_ns(r->m) / (!strcmp(st->lhs_key, "us") ? 1000 : 1);
 	} else if (!strcmp(st->lhs_obj, "tlb")) {
 		vmlab_tlb_stats_t t;
 

@@ -408,6 +408,18 @@ static int parse_machine(struct parser *p, struct vms_script *s, char **tok, int
 		} else if (!strcmp(k, "arch")) {
 			if (strcmp(v, "x86_64"))
 				return fail(p, "machine: arch=%s: only x86_64 is supported", v);
+		} else if (!strcmp(k, "disk_latency")) {
+			/* vmlab extension: nanoseconds a disk request costs */
+			if (parse_number(p, v, &n, "machine disk_latency"))
+				return -1;
+			s->cfg.disk_latency_ns = n;
+		} else if (!strcmp(k, "disk_bw")) {
+			/* vmlab extension: disk bandwidth in bytes a second (size suffixes allowed) */
+			if (parse_number(p, v, &n, "machine disk_bw"))
+				return -1;
+			if (!n)
+				return fail(p, "machine: disk_bw must not be zero");
+			s->cfg.disk_bw = n;
 		} else if (!strcmp(k, "seed")) {
 			if (parse_number(p, v, &n, "machine seed"))
 				return -1;
@@ -707,8 +719,10 @@ static int parse_line(struct parser *p, struct vms_script *s, char *line)
 		snprintf(st->lhs_obj, sizeof(st->lhs_obj), "%s", tok[1]);
 		snprintf(st->lhs_key, sizeof(st->lhs_key), "%s", dot + 1);
 		if (strcmp(st->lhs_obj, "meminfo") && strcmp(st->lhs_obj, "vmstat") &&
-		    strcmp(st->lhs_obj, "tlb") && !in_list(p->procs, p->nprocs, st->lhs_obj))
+		    strcmp(st->lhs_obj, "tlb") && strcmp(st->lhs_obj, "clock") && !in_list(p->procs, p->nprocs, st->lhs_obj))
 			return fail(p, "expect: no process named '%s'", st->lhs_obj);
+		if (!strcmp(st->lhs_obj, "clock") && strcmp(st->lhs_key, "ns") && strcmp(st->lhs_key, "us"))
+			return fail(p, "expect: the clock is read as clock.ns or clock.us");
 		if (!strcmp(st->lhs_obj, "tlb") && strcmp(st->lhs_key, "hits") && strcmp(st->lhs_key, "misses") &&
 		    strcmp(st->lhs_key, "walks") && strcmp(st->lhs_key, "flush_all") &&
 		    strcmp(st->lhs_key, "flush_one"))

@@ -203,6 +203,8 @@ int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind)
 	}
 	m->cur_pid = pid;
 	sig = translate(m, t, addr, kind, &pfn, &f);
+	if (unlikely(m->dirty_exceeded))
+		balance_dirty_pages(m);
 	if (unlikely(m->cfg.check))
 		debug_check(m);
 	return sig;
@@ -246,9 +248,13 @@ static int user_copy(struct vmlab *m, int pid, uint64_t addr, void *buf, uint64_
 		}
 		addr += n;
 		len -= n;
+		if (unlikely(m->dirty_exceeded))
+			balance_dirty_pages(m); /* the flusher catches up between pages */
 	}
 	if (fout)
 		*fout = f;
+	if (unlikely(m->dirty_exceeded))
+		balance_dirty_pages(m);
 	if (m->cfg.check)
 		debug_check(m);
 	return sig;
@@ -290,6 +296,8 @@ int vmlab_touch(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int kind, vmla
 			break;
 		if (addr + a + PAGE_SIZE < addr)
 			break; /* wrapped around the address space */
+		if (unlikely(m->dirty_exceeded))
+			balance_dirty_pages(m); /* the flusher catches up between accesses */
 	}
 	if (fout)
 		*fout = f;

@@ -4,17 +4,6 @@
  * then 11 x "%6lu ") and zoneinfo_show_print (a subset: the fields vmlab has). */
 #include "fs/proc/seq.h"
 
-static void dirty_thresholds(struct vmlab *m, uint64_t *bg, uint64_t *thresh)
-{
-	/* global_dirtyable_memory: free pages above the reserves plus the file LRU */
-	uint64_t x = global_free_pages(m);
-
-	x -= MIN(x, m->totalreserve_pages);
-	x += (uint64_t)(m->node_stat[NR_ACTIVE_FILE] + m->node_stat[NR_INACTIVE_FILE]);
-	*thresh = x * 20 / 100; /* vm.dirty_ratio */
-	*bg = x * 10 / 100;     /* vm.dirty_background_ratio */
-}
-
 void proc_vmstat(struct vmlab *m, struct seq_file *s)
 {
 	uint64_t bg, thresh;

@@ -120,6 +120,28 @@ expect p.minflt == 255
 V
 $V run --check populate.vms
 
+cat > disk.vms <<'V'
+machine ram=512M disk_latency=1000000 disk_bw=100M
+spawn p
+p: f = mmap 128K r--p file=big fixed=0x7f0000000000
+expect clock.ns == 0
+p: load f 1                          # one read-around request of 32 pages (128 KiB)
+expect clock.us == 2250              # 1 ms latency + 128 KiB at 100 MiB/s (1.25 ms)
+V
+$V run --check disk.vms
+
+cat > background.vms <<'V'
+machine ram=64M
+spawn p
+p: f = mmap 32M rw-s file=big
+p: touch f 32M w                     # 8192 dirty pages: far above 10% of dirtyable memory
+expect meminfo.Dirty < 8M            # the flusher kept them near the background threshold
+expect vmstat.nr_written > 4000
+expect vmstat.nr_dirtied == 8192
+V
+$V run --check background.vms
+cmp big big.orig                     # (not --writable: written to the simulated disk)
+
 # errors: missing file, a directory, unaligned offset
 printf 'spawn p\np: f = mmap 4K r--p file=nope\n' > e1.vms
 set +e
