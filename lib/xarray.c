@@ -41,6 +41,17 @@ void *xa_load(const struct xarray *xa, uint64_t index)
 	}
 }
 
+struct xa_node *xa_leaf(const struct xarray *xa, uint64_t index)
+{
+	struct xa_node *n = xa->root;
+
+	if (!n || !fits(xa->height, index))
+		return NULL;
+	while (n && n->shift)
+		n = n->slots[(index >> n->shift) & (XA_CHUNK_SIZE - 1)];
+	return n;
+}
+
 static struct xa_node *node_new(struct xarray *xa, unsigned shift)
 {
 	struct xa_node *n = xa->alloc(xa->ctx);

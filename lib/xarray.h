@@ -38,6 +38,9 @@ int xa_store(struct xarray *xa, uint64_t index, void *entry);
 void *xa_erase(struct xarray *xa, uint64_t index);
 /* The first entry at an index in [*index, max]; sets *index to it. NULL if none. */
 void *xa_find(const struct xarray *xa, uint64_t *index, uint64_t max);
+/* The leaf node whose slots hold the entries of index & ~63 .. index | 63, or NULL: lets a
+ * caller scan neighbouring indices without a descent each (slots[index & 63]). */
+struct xa_node *xa_leaf(const struct xarray *xa, uint64_t index);
 /* Frees every node (entries are the caller's). */
 void xa_destroy(struct xarray *xa);
 /* Number of nodes allocated (for accounting and checks). */

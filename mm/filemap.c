@@ -246,24 +246,30 @@ unsigned filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t 
 	struct vmlab *m = vmf->m;
 	struct inode *inode = vmf->vma->vm_file->f_inode;
 	struct address_space *mapping = inode->i_mapping;
-	uint64_t idx = start_pgoff, last = size_pages(inode);
+	uint64_t idx, last = size_pages(inode);
+	struct xa_node *leaf = NULL;
 	unsigned mapped = 0;
-	struct page *page;
 
 	if (last == 0)
 		return 0;
 	end_pgoff = MIN(end_pgoff, last - 1);
-	while (idx <= end_pgoff && (page = xa_find(&mapping->i_pages, &idx, end_pgoff)) != NULL) {
+	for (idx = start_pgoff; idx <= end_pgoff; idx++) {
 		pteval_t *ptep = vmf->pte + (int64_t)(idx - vmf->pgoff);
+		struct page *page;
 
+		/* one descent per 64 pages: the leaf's slots are the neighbours */
+		if (!leaf || !(idx & (XA_CHUNK_SIZE - 1)) || idx == start_pgoff)
+			leaf = xa_leaf(&mapping->i_pages, idx);
+		if (!leaf)
+			continue;
+		page = leaf->slots[idx & (XA_CHUNK_SIZE - 1)];
 		/* next_uptodate_folio: a PG_readahead page is left for filemap_fault */
-		if (pte_none(*ptep) && !(page->flags & PG_readahead)) {
-			get_page(page);
-			set_pte_page(m, vmf->vma, vmf->address + ((idx - vmf->pgoff) << PAGE_SHIFT),
-				     ptep, page, false, idx != vmf->pgoff);
-			mapped++;
-		}
-		idx++;
+		if (!page || !pte_none(*ptep) || (page->flags & PG_readahead))
+			continue;
+		get_page(page);
+		set_pte_page(m, vmf->vma, vmf->address + ((idx - vmf->pgoff) << PAGE_SHIFT), ptep,
+			     page, false, idx != vmf->pgoff);
+		mapped++;
 	}
 	return mapped;
 }

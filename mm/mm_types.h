@@ -310,6 +310,12 @@ struct cpu {
 	struct tlb_ctx ctxs[TLB_NR_DYN_ASIDS]; /* PCID slots (with pcid on) */
 	unsigned next_asid;             /* round-robin slot to take next */
 	vmlab_tlb_stats_t stats;        /* hits, misses, walks, flushes */
+	/* paging-structure cache (x86's PDE cache), one entry: the PTE table that maps the 2 MiB
+	 * region pde_va of the loaded address space, so that a walk reads only the PTE level */
+	uint64_t pde_va;                /* virtual address >> PMD_SHIFT, or TLB_INVALID */
+	uint64_t pde_pfn;               /* the PTE table's frame */
+	uint64_t pde_allow;             /* RW and US of the upper levels (ANDed) */
+	uint64_t pde_nx;                /* NX of the upper levels (ORed) */
 };
 
 /* ---- vmalloc ------------------------------------------------------------------------------ */

@@ -30,6 +30,7 @@ struct page *pte_alloc_one(struct vmlab *m, struct mm_struct *mm)
 
 void pte_free(struct vmlab *m, struct mm_struct *mm, struct page *pt)
 {
+	m->cpu.pde_va = TLB_INVALID; /* a freed table must not stay in the paging-structure cache */
 	pt->flags &= ~PG_pgtable;
 	mod_node_page_state(m, NR_PAGETABLE, -1);
 	if (mm)
@@ -194,18 +195,26 @@ static void walk_event(struct vmlab *m, int level, unsigned idx, uint64_t table,
 unsigned mmu_walk(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind,
 		  pteval_t **ptep_out)
 {
+	struct cpu *c = &m->cpu;
 	unsigned err = X86_PF_USER;
 	uint64_t pfn = mm->pgd;
 	pteval_t allow = _PAGE_RW | _PAGE_USER, nx = 0;
 	pteval_t *e = NULL;
-	int level;
+	int level = 4;
 
 	if (kind == VMLAB_ACC_WRITE)
 		err |= X86_PF_WRITE;
 	else if (kind == VMLAB_ACC_EXEC)
 		err |= X86_PF_INSTR;
-	m->cpu.stats.walks++;
-	for (level = 4; level >= 1; level--) {
+	c->stats.walks++;
+	if (c->pde_va == addr >> PMD_SHIFT && mm == c->loaded_mm && !explaining(m)) {
+		/* the paging-structure cache holds this region's PTE table */
+		pfn = c->pde_pfn;
+		allow = c->pde_allow;
+		nx = c->pde_nx;
+		level = 1;
+	}
+	for (; level >= 1; level--) {
 		unsigned idx = level_index(addr, level);
 
 		e = &table_of(m, pfn)[idx];
@@ -217,9 +226,15 @@ unsigned mmu_walk(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind
 		nx |= *e & _PAGE_NX;
 		if (level > 1 && (*e & _PAGE_PSE))
 			break; /* a large page (kernel direct map): permissions decide below */
-		if (level > 1)
+		if (level > 1 && !(*e & _PAGE_ACCESSED))
 			*e |= _PAGE_ACCESSED;
 		pfn = pte_pfn(*e);
+		if (level == 2 && mm == c->loaded_mm && addr < TASK_SIZE_MAX) {
+			c->pde_va = addr >> PMD_SHIFT;
+			c->pde_pfn = pfn;
+			c->pde_allow = allow;
+			c->pde_nx = nx;
+		}
 	}
 	if (!(allow & _PAGE_USER) || (kind == VMLAB_ACC_WRITE && !(allow & _PAGE_RW)) ||
 	    (kind == VMLAB_ACC_EXEC && nx))
