@@ -23,7 +23,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BINS:= $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 HEADERS   := $(wildcard include/*.h lib/*.h arch/x86/*.h mm/*.h kernel/*.h fs/proc/*.h sim/*.h tests/unit/*.h)
 
-.PHONY: all deps demo test asan bench install clean soak fuzz
+.PHONY: all deps demo test asan bench install clean soak fuzz valgrind
 all: $(BUILD)/vmlab $(BUILD)/libvmlab.a $(UNIT_BINS)
 
 deps:
@@ -64,6 +64,17 @@ asan: deps
 	SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" all
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	sh scripts/run-tests.sh build-asan
+
+# The unit tests and the examples once under valgrind memcheck (zero errors, zero leaks).
+VALGRIND := valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite,indirect
+valgrind: deps
+	@$(MAKE) --no-print-directory all
+	@command -v valgrind >/dev/null || { echo "valgrind: not installed"; exit 1; }
+	@set -e; for t in $(BUILD)/tests/test_mm $(BUILD)/tests/test_api $(BUILD)/tests/test_vmscript; do \
+	  $(VALGRIND) $$t > /dev/null; echo "valgrind: $$t clean"; done
+	@$(VALGRIND) $(BUILD)/tests/test_random 4 500 > /dev/null; echo "valgrind: test_random (4 seeds) clean"
+	@set -e; for s in examples/*.vms; do $(VALGRIND) $(BUILD)/vmlab run --check --quiet $$s > /dev/null; done; \
+	  echo "valgrind: examples clean"
 
 # Randomized differential testing for as long as asked: make soak SOAK_SECONDS=3600
 SOAK_SECONDS ?= 600

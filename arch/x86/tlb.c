@@ -28,7 +28,7 @@ int tlb_init(struct vmlab *m)
 	if (c->tlb_sets == 0 || (c->tlb_sets & (c->tlb_sets - 1)) || c->tlb_sets * ways != entries)
 		return -EINVAL;
 	c->set_mask = c->tlb_sets - 1;
-	c->tlb = malloc(sizeof(*c->tlb) * entries);
+	c->tlb = calloc(entries, sizeof(*c->tlb));
 	c->victim = calloc(c->tlb_sets, 1);
 	if (!c->tlb || !c->victim)
 		return -ENOMEM;
