@@ -122,10 +122,12 @@ static void folio_clear_dirty(struct vmlab *m, struct page *page)
 static struct page *read_cache_page(struct vmlab *m, struct file_inode *fi, uint64_t pgoff)
 {
 	struct address_space *mapping = &fi->mapping;
-	struct page *page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0);
+	struct page *page;
 	uint8_t *data;
 	ssize_t n;
 
+	alloc_reason(m, "the page cache");
+	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0);
 	if (!page)
 		return NULL;
 	if (xa_store(&mapping->i_pages, pgoff, page)) {

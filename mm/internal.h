@@ -85,6 +85,11 @@ int page_alloc_init(struct vmlab *m);
  * with _refcount 1 (PG_head set when order > 0), zeroed with __GFP_ZERO; NULL when no zone
  * has the memory. Counts pgalloc_<zone>. */
 struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order);
+/* Names what the next alloc_pages is for, in explain mode ("anonymous page", ...). */
+static inline void alloc_reason(struct vmlab *m, const char *why)
+{
+	m->alloc_why = why;
+}
 /* Drops the reference the allocator gave; frees the block (pcp for order <= COSTLY, else
  * buddy merge) and counts pgfree. The page must have _refcount 1 and no other role. */
 void free_pages(struct vmlab *m, struct page *page, unsigned order);

@@ -136,6 +136,7 @@ static unsigned do_anonymous_page(struct vm_fault *vmf)
 	}
 	if (anon_vma_prepare(m, vma))
 		return VM_FAULT_OOM;
+	alloc_reason(m, "an anonymous page (zeroed)");
 	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0);
 	if (!page)
 		return VM_FAULT_OOM;
@@ -174,6 +175,7 @@ static unsigned wp_page_copy(struct vm_fault *vmf, struct page *old)
 
 	if (anon_vma_prepare(m, vma))
 		return VM_FAULT_OOM;
+	alloc_reason(m, old ? "the copy-on-write copy" : "an anonymous page replacing the zero page");
 	new = alloc_pages(m, GFP_HIGHUSER_MOVABLE | (old ? 0 : __GFP_ZERO), 0);
 	if (!new)
 		return VM_FAULT_OOM;
@@ -288,6 +290,7 @@ static unsigned do_cow_fault(struct vm_fault *vmf)
 
 	if (anon_vma_prepare(m, vma))
 		return VM_FAULT_OOM;
+	alloc_reason(m, "a private copy of a file page");
 	new = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0);
 	if (!new)
 		return VM_FAULT_OOM;

@@ -401,6 +401,7 @@ struct vmlab {
 	vmlab_event_fn hook;            /* explain-mode events, or NULL */
 	void *hook_ctx;
 	int cur_pid;                    /* pid of the operation in progress (for events) */
+	const char *alloc_why;          /* what the next allocation is for (explain mode) */
 	char check_err[256];            /* first checker failure */
 	int check_failed;               /* a checker failed during an operation */
 };

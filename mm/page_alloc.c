@@ -373,7 +373,8 @@ int page_alloc_init(struct vmlab *m)
 static void alloc_event(struct vmlab *m, struct page *p, unsigned order, int type)
 {
 	vmlab_event_t ev = {.type = (enum vmlab_event_type)type, .pid = m->cur_pid,
-			    .pfn = page_to_pfn(m, p), .order = order};
+			    .pfn = page_to_pfn(m, p), .order = order,
+			    .text = type == VMLAB_EV_ALLOC ? m->alloc_why : NULL};
 	vm_event(m, &ev);
 }
 
@@ -424,6 +425,7 @@ struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order)
 		memset(page_address(m, p), 0, PAGE_SIZE << order);
 	if (unlikely(explaining(m)))
 		alloc_event(m, p, order, VMLAB_EV_ALLOC);
+	m->alloc_why = NULL;
 	return p;
 }
 

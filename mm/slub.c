@@ -81,10 +81,12 @@ static void slab_stat(struct vmlab *m, struct kmem_cache *s, int64_t pages)
 /* allocate_slab: pages from the buddy allocator, the freelist threaded through them. */
 static struct page *allocate_slab(struct vmlab *m, struct kmem_cache *s)
 {
-	struct page *p = alloc_pages(m, GFP_KERNEL, s->order);
+	struct page *p;
 	uint8_t *base;
 	unsigned i;
 
+	alloc_reason(m, "a slab");
+	p = alloc_pages(m, GFP_KERNEL, s->order);
 	if (!p)
 		return NULL;
 	p->flags |= PG_slab;

@@ -17,8 +17,10 @@
 
 struct page *pte_alloc_one(struct vmlab *m, struct mm_struct *mm)
 {
-	struct page *pt = alloc_pages(m, GFP_KERNEL | __GFP_ZERO, 0);
+	struct page *pt;
 
+	alloc_reason(m, "a page table");
+	pt = alloc_pages(m, GFP_KERNEL | __GFP_ZERO, 0);
 	if (!pt)
 		return NULL;
 	pt->flags |= PG_pgtable;
