@@ -135,7 +135,7 @@ static const char *op_name(enum vms_op op)
 {
 	static const char *const n[] = {"machine", "spawn", "mmap",  "munmap", "mprotect", "mremap",
 					"msync",   "brk",   "madvise", "store", "load",     "touch",
-					"fork",    "exec",  "exit",  "show",   "expect", "drop_caches"};
+					"fork",    "exec",  "exit",  "show",   "expect", "drop_caches", "echo"};
 	return n[op];
 }
 
@@ -444,6 +444,13 @@ static int run_stmt(struct run *r, const struct vms_stmt *st)
 		return do_expect(r, st);
 	case VMS_DROP_CACHES:
 		vmlab_drop_caches(r->m);
+		return 0;
+	case VMS_ECHO:
+		if (!r->opts->quiet) {
+			if (st->data.bytes)
+				fwrite(st->data.bytes, 1, st->data.len, r->out);
+			fputc('\n', r->out);
+		}
 		return 0;
 	default:
 		break;

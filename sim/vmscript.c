@@ -680,6 +680,18 @@ static int parse_line(struct parser *p, struct vms_script *s, char *line)
 		snprintf(st->proc, sizeof(st->proc), "%s", tok[1]);
 		return add_name(&p->procs, &p->nprocs, &p->capprocs, tok[1]) ? fail(p, "out of memory") : 0;
 	}
+	if (!strcmp(tok[0], "echo")) {
+		/* vmlab extension: echo "TEXT" prints TEXT and a newline (headings in demos) */
+		st->op = VMS_ECHO;
+		if (ntok == 1)
+			return 0; /* an empty line */
+		if (need(p, ntok, 1, 2, "echo [\"TEXT\"]") || tok[1][0] != '"')
+			return fail(p, "usage: echo [\"TEXT\"]");
+		if (parse_data(p, tok[1], &st->data, "echo"))
+			return -1;
+		st->has_data = 1;
+		return 0;
+	}
 	if (!strcmp(tok[0], "drop_caches")) {
 		st->op = VMS_DROP_CACHES; /* echo 1 > /proc/sys/vm/drop_caches (vmlab extension) */
 		return need(p, ntok, 1, 1, "drop_caches");
