@@ -176,7 +176,7 @@ void dirty_thresholds(struct vmlab *m, uint64_t *bg, uint64_t *thresh)
 /* Reads the missing pages of [start, start + nr) (clipped to EOF); marks `mark` (if read)
  * with PG_readahead. Returns the pages read. */
 static uint64_t do_page_cache_ra(struct vmlab *m, struct file_inode *fi, uint64_t start,
-				 uint64_t nr, uint64_t mark)
+				 uint64_t nr, uint64_t mark, uint64_t already)
 {
 	uint64_t end = MIN(start + nr, size_pages(&fi->inode)), i, read = 0;
 
@@ -192,7 +192,7 @@ static uint64_t do_page_cache_ra(struct vmlab *m, struct file_inode *fi, uint64_
 			p->flags |= PG_readahead;
 		read++;
 	}
-	disk_io(m, read);
+	disk_io(m, read + already); /* one request, with pages the caller read just before */
 	return read;
 }
 
@@ -207,30 +207,35 @@ static unsigned filemap_fault(struct vm_fault *vmf)
 	if (vmf->pgoff >= size_pages(&fi->inode))
 		return VM_FAULT_SIGBUS; /* wholly beyond EOF */
 	page = xa_load(&fi->mapping.i_pages, vmf->pgoff);
-	if (page && (page->flags & PG_readahead)) {
-		/* do_async_mmap_readahead: the marked page starts the next window */
-		page->flags &= ~PG_readahead;
-		if (!(vma->vm_flags & VM_RAND_READ)) {
-			uint64_t start = vmf->pgoff + RA_ASYNC_PAGES;
+	if (page) {
+		get_page(page); /* held before any readahead can make reclaim run */
+		if (page->flags & PG_readahead) {
+			/* do_async_mmap_readahead: the marked page starts the next window */
+			page->flags &= ~PG_readahead;
+			if (!(vma->vm_flags & VM_RAND_READ)) {
+				uint64_t start = vmf->pgoff + RA_ASYNC_PAGES;
 
-			do_page_cache_ra(m, fi, start, RA_PAGES, start + RA_PAGES - RA_ASYNC_PAGES);
+				do_page_cache_ra(m, fi, start, RA_PAGES,
+						 start + RA_PAGES - RA_ASYNC_PAGES, 0);
+			}
 		}
-	}
-	if (!page) {
+	} else {
 		/* do_sync_mmap_readahead: none for MADV_RANDOM, forward for MADV_SEQUENTIAL,
-		 * otherwise read-around centred on the fault */
+		 * otherwise read-around centred on the fault. The faulting page is read first
+		 * and held, so that reclaim running inside the readahead cannot take it. */
 		uint64_t start = vmf->pgoff, nr = 1;
 
+		page = read_cache_page(m, fi, vmf->pgoff);
+		if (!page)
+			return VM_FAULT_OOM;
+		get_page(page);
 		if (vma->vm_flags & VM_SEQ_READ) {
 			nr = RA_PAGES;
 		} else if (!(vma->vm_flags & VM_RAND_READ)) {
 			start = vmf->pgoff > RA_PAGES / 2 ? vmf->pgoff - RA_PAGES / 2 : 0;
 			nr = RA_PAGES;
 		}
-		do_page_cache_ra(m, fi, start, nr, nr > 1 ? start + nr - RA_ASYNC_PAGES : UINT64_MAX);
-		page = xa_load(&fi->mapping.i_pages, vmf->pgoff);
-		if (!page)
-			return VM_FAULT_OOM;
+		do_page_cache_ra(m, fi, start, nr, nr > 1 ? start + nr - RA_ASYNC_PAGES : UINT64_MAX, 1);
 		count_vm_event(m, PGMAJFAULT);
 		ret = VM_FAULT_MAJOR;
 		if (unlikely(explaining(m)))
@@ -238,7 +243,6 @@ static unsigned filemap_fault(struct vm_fault *vmf)
 					"(major fault, read-around of %llu pages)",
 				     (unsigned long long)vmf->pgoff, fi->path, (unsigned long long)nr);
 	}
-	get_page(page);
 	vmf->page = page;
 	return ret;
 }
@@ -536,7 +540,7 @@ void filemap_willneed(struct vmlab *m, struct vm_area_struct *vma, uint64_t star
 		return;
 	inode = vma->vm_file->f_inode;
 	first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
-	do_page_cache_ra(m, FI(inode), first, (end - start) >> PAGE_SHIFT, UINT64_MAX);
+	do_page_cache_ra(m, FI(inode), first, (end - start) >> PAGE_SHIFT, UINT64_MAX, 0);
 }
 
 /* drop_caches (echo 1 > /proc/sys/vm/drop_caches): frees clean, unmapped page-cache pages. */

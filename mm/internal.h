@@ -282,6 +282,11 @@ int shmem_zero_setup(struct vmlab *m, struct vm_area_struct *vma);
 void file_get(struct file *f);
 void file_put(struct vmlab *m, struct file *f);
 
+/* ---- mm/vmscan.c: reclaim ------------------------------------------------------------ */
+
+void wakeup_kswapd(struct vmlab *m);
+uint64_t try_to_free_pages(struct vmlab *m, int highest_zoneidx);
+
 /* ---- mm/filemap.c: host files and their page cache ----------------------------------- */
 
 void mapping_init(struct vmlab *m, struct address_space *mapping, struct inode *host);

@@ -394,6 +394,7 @@ struct vmlab {
 	char writable_dir[4096];        /* host files under it may be written back ("" none) */
 	uint64_t clock_ns;              /* simulated time spent on disk I/O */
 	int dirty_exceeded;             /* NR_FILE_DIRTY above the background threshold */
+	int in_reclaim;                 /* reclaim is running (no recursion) */
 
 	struct cpu cpu;                 /* the CPU that runs every access */
 	uint64_t rng;                   /* PRNG state (seeded) */

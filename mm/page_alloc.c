@@ -395,7 +395,12 @@ struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order)
 		return NULL;
 	if (high >= m->nr_zones)
 		high = m->nr_zones - 1;
-	for (pass = 0; pass < 2 && !p; pass++) {
+	for (pass = 0; pass < 3 && !p; pass++) {
+		/* between the fast path and the reserves: direct reclaim, for user pages (kernel
+		 * allocations do not reclaim in vmlab: they may sit inside slab or radix-tree
+		 * updates that reclaim would re-enter) */
+		if (pass == 1 && !((gfp & __GFP_MOVABLE) && try_to_free_pages(m, high)))
+			continue;
 		for (i = high; i >= 0 && !p; i--) {
 			struct zone *z = &m->zones[i];
 			uint64_t mark = z->_watermark[WMARK_MIN];
@@ -404,9 +409,9 @@ struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order)
 				continue;
 			if (gfp & __GFP_HIGH)
 				mark /= 2;
-			/* pass 0: the fast path with watermarks; pass 1: the slow path. Reclaim goes
-			 * between the two when the swap issue lands; until then the reserves are used. */
-			if (pass == 0 && !zone_watermark_ok(z, order, mark, high))
+			/* pass 0: the fast path with watermarks; pass 1: the same after direct
+			 * reclaim; pass 2: the reserves (no OOM killer yet) */
+			if (pass < 2 && !zone_watermark_ok(z, order, mark, high))
 				continue;
 			p = rmqueue(m, z, order);
 		}
@@ -423,6 +428,10 @@ struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order)
 	count_vm_events(m, PGALLOC_DMA + p->zone, 1ull << order);
 	if (gfp & __GFP_ZERO)
 		memset(page_address(m, p), 0, PAGE_SIZE << order);
+	/* below the low watermark: wake kswapd (it runs now, to the high watermark) */
+	if ((gfp & __GFP_MOVABLE) && !m->in_reclaim &&
+	    zone_free_pages(&m->zones[p->zone]) < m->zones[p->zone]._watermark[WMARK_LOW])
+		wakeup_kswapd(m);
 	if (unlikely(explaining(m)))
 		alloc_event(m, p, order, VMLAB_EV_ALLOC);
 	m->alloc_why = NULL;

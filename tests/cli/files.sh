@@ -142,6 +142,32 @@ V
 $V run --check background.vms
 cmp big big.orig                     # (not --writable: written to the simulated disk)
 
+cat big big > big2                    # 128 MiB: twice the RAM below
+cat > reclaim.vms <<'V'
+machine ram=64M
+spawn p
+p: f = mmap 16M r--p file=big2
+p: touch f 16M r
+p: munmap f 16M
+p: f = mmap 16M r--p file=big2 offset=16M
+p: touch f 16M r
+p: munmap f 16M
+p: f = mmap 16M r--p file=big2 offset=32M
+p: touch f 16M r
+p: munmap f 16M
+p: f = mmap 16M r--p file=big2 offset=48M
+p: touch f 16M r
+p: munmap f 16M
+p: f = mmap 16M r--p file=big2 offset=64M
+p: touch f 16M r
+p: load f 4 == "AAAA"
+expect vmstat.pgsteal_kswapd > 0     # kswapd freed clean, unmapped page cache
+expect vmstat.pgsteal_file > 0
+expect meminfo.Cached < 60M
+V
+$V run --check reclaim.vms > out
+! grep -q "killed" out
+
 # errors: missing file, a directory, unaligned offset
 printf 'spawn p\np: f = mmap 4K r--p file=nope\n' > e1.vms
 set +e
