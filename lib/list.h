@@ -55,6 +55,12 @@ static inline void list_del(struct list_head *e)
 	e->prev = e;
 }
 
+static inline void list_move(struct list_head *e, struct list_head *h)
+{
+	list_del(e);
+	list_add(e, h);
+}
+
 static inline void list_move_tail(struct list_head *e, struct list_head *h)
 {
 	list_del(e);

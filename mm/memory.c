@@ -175,10 +175,15 @@ static unsigned wp_page_copy(struct vm_fault *vmf, struct page *old)
 
 	if (anon_vma_prepare(m, vma))
 		return VM_FAULT_OOM;
+	if (old)
+		get_page(old); /* held: reclaim inside the allocation must not take it */
 	alloc_reason(m, old ? "the copy-on-write copy" : "an anonymous page replacing the zero page");
 	new = alloc_pages(m, GFP_HIGHUSER_MOVABLE | (old ? 0 : __GFP_ZERO), 0);
-	if (!new)
+	if (!new) {
+		if (old)
+			folio_put(m, old);
 		return VM_FAULT_OOM;
+	}
 	if (old)
 		memcpy(page_address(m, new), page_address(m, old), PAGE_SIZE);
 	folio_add_new_anon_rmap(m, new, vma, vmf->address);
@@ -196,7 +201,8 @@ static unsigned wp_page_copy(struct vm_fault *vmf, struct page *old)
 				: "write to the zero page: allocate a zeroed page (wp_page_copy)");
 	if (old) {
 		page_remove_rmap(m, old);
-		folio_put(m, old);
+		folio_put(m, old); /* the PTE's reference */
+		folio_put(m, old); /* ours */
 	}
 	return 0;
 }

@@ -7,20 +7,131 @@
  * inactive file list from its old end and frees pages nobody maps, that are clean and that no
  * one holds an extra reference to (__remove_mapping), counting pgscan_* / pgsteal_*.
  *
- * Simplifications (this version): only unmapped clean page-cache pages are reclaimed; mapped
- * pages (which need try_to_unmap through the reverse map), dirty pages (pageout), anonymous
- * and shmem pages (swap), the active list and workingset shadow entries arrive with the swap
- * issue. kswapd runs synchronously inside the allocation that woke it.
+ * Page-cache pages of host files are reclaimed: folio_referenced tests and clears the young
+ * bits of every PTE that maps the page (through the file's i_mmap list), Linux's second chance
+ * keeps a referenced page (PG_referenced) and activates one referenced twice; an unreferenced
+ * clean page is unmapped everywhere (try_to_unmap, with TLB invalidation) and freed.
+ * shrink_active_list moves pages back to the inactive list when it is smaller.
+ *
+ * Simplifications (this version): dirty pages are skipped (pageout comes with the swap issue,
+ * background writeback cleans them meanwhile); anonymous and shmem pages (swap) and workingset
+ * shadow entries arrive with the swap issue. kswapd runs synchronously inside the allocation
+ * that woke it.
  */
 #include "mm/internal.h"
 
 #define SWAP_CLUSTER_MAX 32
 
+/* Calls fn(m, vma, addr, ptep) for each PTE that maps page (a page-cache page). */
+static int rmap_walk_file(struct vmlab *m, struct page *page,
+			  int (*fn)(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr,
+				    pteval_t *ptep, struct page *page))
+{
+	struct list_head *pos;
+	int r = 0;
+
+	list_for_each(pos, &((struct address_space *)page->mapping)->i_mmap) {
+		struct vm_area_struct *vma = list_entry(pos, struct vm_area_struct, shared);
+		uint64_t addr;
+		pteval_t *pte;
+
+		if (page->index < vma->vm_pgoff ||
+		    page->index >= vma->vm_pgoff + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT))
+			continue;
+		addr = vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT);
+		pte = walk_to_pte(m, vma->vm_mm, vma->vm_mm->pgd, addr, false);
+		if (!pte || !pte_present(*pte) || (*pte & _PAGE_SPECIAL) ||
+		    pte_pfn(*pte) != page_to_pfn(m, page))
+			continue;
+		r += fn(m, vma, addr, pte, page);
+	}
+	return r;
+}
+
+/* folio_referenced_one: counts and clears the young bit (no TLB flush, as x86's
+ * ptep_clear_flush_young skips it). */
+static int referenced_one(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr,
+			  pteval_t *ptep, struct page *page)
+{
+	(void)m;
+	(void)vma;
+	(void)addr;
+	(void)page;
+	if (!(*ptep & _PAGE_ACCESSED))
+		return 0;
+	*ptep &= ~_PAGE_ACCESSED;
+	return 1;
+}
+
+/* A clean page only: a dirty PTE keeps the page (returns 1 = still mapped). */
+static int dirty_one(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr, pteval_t *ptep,
+		     struct page *page)
+{
+	(void)m;
+	(void)vma;
+	(void)addr;
+	(void)page;
+	return pte_dirty(*ptep) ? 1 : 0;
+}
+
+/* try_to_unmap_one for a clean file page: the PTE becomes none. */
+static int unmap_one(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr, pteval_t *ptep,
+		     struct page *page)
+{
+	*ptep = 0;
+	flush_tlb_mm_range(m, vma->vm_mm, addr, addr + PAGE_SIZE);
+	add_mm_counter(vma->vm_mm, MM_FILEPAGES, -1);
+	page_remove_rmap(m, page);
+	folio_put(m, page);
+	return 0;
+}
+
+static void move_lru(struct vmlab *m, struct page *p, bool active)
+{
+	lruvec_del_folio(m, p);
+	if (active)
+		p->flags |= PG_active;
+	else
+		p->flags &= ~PG_active;
+	/* folio_add_lru clears PG_active: re-add by hand to keep it */
+	{
+		enum lru_list l = active ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE;
+
+		list_add(&p->lru, &m->lru_lists[l]);
+		p->flags |= PG_lru;
+		m->lru_size[l]++;
+		mod_node_page_state(m, active ? NR_ACTIVE_FILE : NR_INACTIVE_FILE, 1);
+		mod_zone_page_state(page_zone(m, p), active ? NR_ZONE_ACTIVE_FILE : NR_ZONE_INACTIVE_FILE, 1);
+	}
+}
+
+/* shrink_active_list: the old end of the active file list goes back to inactive. */
+static void shrink_active_file(struct vmlab *m, uint64_t nr)
+{
+	struct list_head *head = &m->lru_lists[LRU_ACTIVE_FILE];
+	uint64_t n = 0;
+
+	while (!list_empty(head) && n < nr &&
+	       m->lru_size[LRU_INACTIVE_FILE] < m->lru_size[LRU_ACTIVE_FILE]) {
+		struct page *p = list_last_entry(head, struct page, lru);
+
+		p->flags &= ~PG_referenced;
+		move_lru(m, p, false);
+		count_vm_event(m, PGDEACTIVATE);
+		count_vm_event(m, PGREFILL);
+		n++;
+	}
+}
+
 /* One pass over the inactive file list: frees up to nr pages. Returns the pages freed. */
 static uint64_t shrink_inactive_file(struct vmlab *m, uint64_t nr, bool kswapd)
 {
-	struct list_head *head = &m->lru_lists[LRU_INACTIVE_FILE], *pos = head->prev;
-	uint64_t scanned = 0, freed = 0, budget = m->lru_size[LRU_INACTIVE_FILE];
+	struct list_head *head = &m->lru_lists[LRU_INACTIVE_FILE], *pos;
+	uint64_t scanned = 0, freed = 0, budget;
+
+	shrink_active_file(m, SWAP_CLUSTER_MAX);
+	pos = head->prev;
+	budget = m->lru_size[LRU_INACTIVE_FILE];
 
 	while (pos != head && freed < nr && scanned < budget) {
 		struct page *p = list_entry(pos, struct page, lru);
@@ -28,9 +139,29 @@ static uint64_t shrink_inactive_file(struct vmlab *m, uint64_t nr, bool kswapd)
 
 		pos = pos->prev;
 		scanned++;
-		if (p->_mapcount || p->_refcount != 1 || (p->flags & (PG_dirty | PG_anon)) ||
-		    !mapping || mapping->host->shmem)
-			continue;
+		if ((p->flags & (PG_dirty | PG_anon)) || !mapping || mapping->host->shmem ||
+		    p->_refcount != p->_mapcount + 1)
+			continue; /* dirty, not a file page, or someone holds it right now */
+		if (p->_mapcount) {
+			/* folio_check_references: second chance for referenced mapped pages */
+			int young = rmap_walk_file(m, p, referenced_one);
+
+			if (young) {
+				if (p->flags & PG_referenced) {
+					move_lru(m, p, true);
+					count_vm_event(m, PGACTIVATE);
+				} else {
+					p->flags |= PG_referenced;
+					list_move(&p->lru, head); /* rotate: keep it inactive */
+				}
+				continue;
+			}
+			if (rmap_walk_file(m, p, dirty_one))
+				continue; /* written through a PTE: writeback first */
+			rmap_walk_file(m, p, unmap_one);
+			if (p->_mapcount || p->_refcount != 1)
+				continue;
+		}
 		/* __remove_mapping: out of the page cache, then freed */
 		xa_erase(&mapping->i_pages, p->index);
 		mapping->nrpages--;

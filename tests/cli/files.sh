@@ -168,6 +168,21 @@ V
 $V run --check reclaim.vms > out
 ! grep -q "killed" out
 
+cat > reclaim-mapped.vms <<'V'
+machine ram=64M
+spawn p
+p: f = mmap 128M r--p file=big2      # one mapping, twice the RAM
+p: touch f 128M r                    # kswapd unmaps and frees the coldest mapped pages
+p: touch f 128M r                    # and again: the first half was reclaimed, re-read
+expect p.majflt >= 2
+expect vmstat.pgsteal_kswapd > 16384
+expect meminfo.Mapped < 64M
+p: load f 4 == "AAAA"
+p: load f+64M 4 == "AAAA"
+V
+$V run --check reclaim-mapped.vms > out
+! grep -q "killed" out
+
 # errors: missing file, a directory, unaligned offset
 printf 'spawn p\np: f = mmap 4K r--p file=nope\n' > e1.vms
 set +e
