@@ -1,12 +1,19 @@
 /* lib/xarray.c - a 64-way radix tree from 64-bit indices to pointers (see lib/xarray.h).
  * The role of Linux's lib/xarray.c (the page-cache index), written for vmlab: a root node of
- * `height` levels; each level consumes 6 index bits; the tree grows when an index does not
- * fit and gives back emptied nodes on erase.
+ * `height` levels; each level consumes 6 index bits (a node's shift is 6 x its level, 0 for a
+ * leaf); the tree grows on top when an index does not fit and gives back emptied nodes on erase.
+ * Invariants: every node has count = its non-NULL slots, count > 0 (emptied nodes are freed at
+ * once); a root that is not a leaf never holds slot 0 alone (the tree shrinks instead); the
+ * tree's count is the number of entries. Simplified away: marks (dirty/writeback tags), multi-
+ * index entries, value entries, RCU, locking and the xa_state cursor.
  */
 #include <errno.h>
 #include <stddef.h>
 
 #include "lib/xarray.h"
+
+#define XA_MAX_HEIGHT 11 /* 6 x 11 = 66 >= 64 index bits */
+#define MAX_U(a, b) ((a) > (b) ? (a) : (b))
 
 void xa_init(struct xarray *xa, xa_alloc_fn alloc, xa_free_fn free_fn, void *ctx)
 {
@@ -52,64 +59,82 @@ struct xa_node *xa_leaf(const struct xarray *xa, uint64_t index)
 	return n;
 }
 
-static struct xa_node *node_new(struct xarray *xa, unsigned shift)
+/* Levels a tree needs to hold index: the smallest h with index < 2^(6h). */
+static unsigned height_for(uint64_t index)
 {
-	struct xa_node *n = xa->alloc(xa->ctx);
+	unsigned h = 1;
 
-	if (n)
-		n->shift = shift;
+	while (!fits(h, index))
+		h++;
+	return h;
+}
+
+/* Nodes a store at index must allocate when the tree grows to new_height: the new levels on
+ * top, then every missing node on the index's path down to a leaf. */
+static unsigned nodes_needed(const struct xarray *xa, uint64_t index, unsigned new_height)
+{
+	const struct xa_node *n = xa->root;
+
+	if (!n)
+		return new_height;
+	/* new_height is minimal, so the index's slot in the new top node is not slot 0: its
+	 * whole path below the top is new */
+	if (new_height > xa->height)
+		return (new_height - xa->height) + (new_height - 1);
+	while (n->shift) {
+		const struct xa_node *c = n->slots[(index >> n->shift) & (XA_CHUNK_SIZE - 1)];
+
+		if (!c)
+			return n->shift / XA_CHUNK_SHIFT;
+		n = c;
+	}
+	return 0;
+}
+
+static struct xa_node *take(struct xa_node **spare, unsigned *nr, unsigned shift)
+{
+	struct xa_node *n = spare[--*nr];
+
+	n->shift = shift;
 	return n;
 }
 
+/* All nodes are allocated before the tree is touched, so a failure changes nothing (the
+ * radix-tree "preload" idea). A NULL entry erases, as in Linux's xa_store. */
 int xa_store(struct xarray *xa, uint64_t index, void *entry)
 {
-	struct xa_node *n, *path[11];
-	unsigned depth = 0, added = 0, i;
+	struct xa_node *spare[2 * XA_MAX_HEIGHT], *n;
+	unsigned new_height, need, nr, i;
 
-	if (!xa->root) {
-		xa->root = node_new(xa, 0);
-		if (!xa->root)
-			return -ENOMEM;
-		xa->height = 1;
-		added = 1;
+	if (!entry) {
+		xa_erase(xa, index);
+		return 0;
 	}
-	while (!fits(xa->height, index)) {
-		struct xa_node *top = node_new(xa, xa->height * XA_CHUNK_SHIFT);
+	new_height = MAX_U(height_for(index), xa->height);
+	need = nodes_needed(xa, index, new_height);
+	for (nr = 0; nr < need; nr++) {
+		spare[nr] = xa->alloc(xa->ctx);
+		if (!spare[nr])
+			goto free_spare;
+	}
+	if (!xa->root) {
+		xa->root = take(spare, &nr, (new_height - 1) * XA_CHUNK_SHIFT);
+		xa->height = new_height;
+	}
+	while (xa->height < new_height) {
+		struct xa_node *top = take(spare, &nr, xa->height * XA_CHUNK_SHIFT);
 
-		if (!top)
-			goto undo_grow;
 		top->slots[0] = xa->root;
 		top->count = 1;
 		xa->root = top;
 		xa->height++;
 	}
-	n = xa->root;
-	while (n->shift) {
-		unsigned s = (index >> n->shift) & (XA_CHUNK_SIZE - 1);
-
-		if (!n->slots[s]) {
-			struct xa_node *c = node_new(xa, n->shift - XA_CHUNK_SHIFT);
-
-			if (!c) {
-				/* free the nodes made on this path (they hold nothing yet) */
-				for (i = depth; i > 0; i--) {
-					struct xa_node *p = path[i - 1];
-					unsigned ps = (index >> p->shift) & (XA_CHUNK_SIZE - 1);
-					struct xa_node *ch = p->slots[ps];
-
-					if (ch && ch->count == 0) {
-						p->slots[ps] = NULL;
-						p->count--;
-						xa->free(xa->ctx, ch);
-					}
-				}
-				goto undo_grow;
-			}
-			n->slots[s] = c;
+	for (n = xa->root; n->shift; n = n->slots[i]) {
+		i = (index >> n->shift) & (XA_CHUNK_SIZE - 1);
+		if (!n->slots[i]) {
+			n->slots[i] = take(spare, &nr, n->shift - XA_CHUNK_SHIFT);
 			n->count++;
 		}
-		path[depth++] = n;
-		n = n->slots[s];
 	}
 	i = index & (XA_CHUNK_SIZE - 1);
 	if (!n->slots[i]) {
@@ -118,31 +143,17 @@ int xa_store(struct xarray *xa, uint64_t index, void *entry)
 	}
 	n->slots[i] = entry;
 	return 0;
-undo_grow:
-	/* shrink back while the root only has slot 0 and nothing else */
-	while (xa->root && xa->root->shift && xa->root->count == 1 && xa->root->slots[0]) {
-		struct xa_node *old = xa->root;
-
-		if (old->slots[0] && ((struct xa_node *)old->slots[0])->count == 0 && xa->count == 0)
-			break;
-		xa->root = old->slots[0];
-		xa->height--;
-		xa->free(xa->ctx, old);
-	}
-	if (added && xa->root && xa->count == 0 && xa->root->count == 0) {
-		xa->free(xa->ctx, xa->root);
-		xa->root = NULL;
-		xa->height = 0;
-	}
+free_spare:
+	while (nr > 0)
+		xa->free(xa->ctx, spare[--nr]);
 	return -ENOMEM;
 }
 
 void *xa_erase(struct xarray *xa, uint64_t index)
 {
-	struct xa_node *path[11], *n = xa->root;
-	unsigned depth = 0;
+	struct xa_node *path[XA_MAX_HEIGHT], *n = xa->root;
+	unsigned depth = 0, i;
 	void *old;
-	int i;
 
 	if (!n || !fits(xa->height, index))
 		return NULL;
@@ -154,31 +165,30 @@ void *xa_erase(struct xarray *xa, uint64_t index)
 		path[depth++] = n;
 		n = c;
 	}
-	old = n->slots[index & (XA_CHUNK_SIZE - 1)];
+	i = index & (XA_CHUNK_SIZE - 1);
+	old = n->slots[i];
 	if (!old)
 		return NULL;
-	n->slots[index & (XA_CHUNK_SIZE - 1)] = NULL;
+	n->slots[i] = NULL;
 	n->count--;
 	xa->count--;
-	/* free emptied nodes bottom-up */
-	for (i = (int)depth; i >= 0 && n->count == 0; i--) {
-		if (i == 0) {
-			xa->free(xa->ctx, n);
+	/* give back emptied nodes bottom-up */
+	while (n->count == 0) {
+		struct xa_node *p;
+
+		xa->free(xa->ctx, n);
+		if (depth == 0) {
 			xa->root = NULL;
 			xa->height = 0;
 			return old;
 		}
-		{
-			struct xa_node *p = path[i - 1];
-
-			p->slots[(index >> p->shift) & (XA_CHUNK_SIZE - 1)] = NULL;
-			p->count--;
-			xa->free(xa->ctx, n);
-			n = p;
-		}
+		p = path[--depth];
+		p->slots[(index >> p->shift) & (XA_CHUNK_SIZE - 1)] = NULL;
+		p->count--;
+		n = p;
 	}
-	/* shrink the height while the root holds only slot 0 */
-	while (xa->root && xa->root->shift && xa->root->count == 1 && xa->root->slots[0]) {
+	/* shrink while the root only holds slot 0: its child covers the same indices */
+	while (xa->root->shift && xa->root->count == 1 && xa->root->slots[0]) {
 		struct xa_node *r = xa->root;
 
 		xa->root = r->slots[0];
@@ -188,15 +198,15 @@ void *xa_erase(struct xarray *xa, uint64_t index)
 	return old;
 }
 
-static void *find_in(const struct xa_node *n, uint64_t *index, uint64_t max)
+/* The first entry at or after *index (and at most max) under n, whose first index is base. */
+static void *find_in(const struct xa_node *n, uint64_t base, uint64_t *index, uint64_t max)
 {
-	uint64_t span = (uint64_t)1 << n->shift, i = (*index >> n->shift) & (XA_CHUNK_SIZE - 1);
-	uint64_t base = *index & ~((span << XA_CHUNK_SHIFT) - 1);
+	/* a root with shift 60 covers all 2^64 indices with its first 16 slots */
+	unsigned i = (unsigned)((*index - base) >> n->shift);
+	unsigned end = n->shift + XA_CHUNK_SHIFT > 64 ? 1u << (64 - n->shift) : XA_CHUNK_SIZE;
 
-	if (n->shift + XA_CHUNK_SHIFT >= 64)
-		base = 0;
-	for (; i < XA_CHUNK_SIZE; i++) {
-		uint64_t lo = base + i * span;
+	for (; i < end; i++) {
+		uint64_t lo = base + ((uint64_t)i << n->shift);
 		void *s = n->slots[i];
 
 		if (lo > max)
@@ -206,14 +216,13 @@ static void *find_in(const struct xa_node *n, uint64_t *index, uint64_t max)
 		if (n->shift == 0) {
 			*index = lo;
 			return s;
-		}
-		{
+		} else {
 			uint64_t sub = lo > *index ? lo : *index;
-			void *r = find_in(s, &sub, max);
 
-			if (r) {
+			s = find_in(s, lo, &sub, max);
+			if (s) {
 				*index = sub;
-				return r;
+				return s;
 			}
 		}
 	}
@@ -224,7 +233,7 @@ void *xa_find(const struct xarray *xa, uint64_t *index, uint64_t max)
 {
 	if (!xa->root || *index > max || !fits(xa->height, *index))
 		return NULL;
-	return find_in(xa->root, index, max);
+	return find_in(xa->root, 0, index, max);
 }
 
 static void destroy(struct xarray *xa, struct xa_node *n)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "mm/internal.h"
 #include "test.h"
@@ -21,6 +22,8 @@
 #define WINDOW 96
 #define BASE 0x100000000ull
 #define MAXOBJ 4096
+#define FILEOBJ 0        /* object 0 is a host file */
+#define FILE_PAGES 6144  /* 24 MiB: more than the RAM of the file runs */
 
 struct obj { /* a shared anonymous object */
 	uint8_t *data;
@@ -32,6 +35,8 @@ struct mpage {
 	int prot;
 	int obj;     /* shared object, or -1 for private */
 	int objpage; /* page within the object */
+	int shared;  /* MAP_SHARED */
+	int cow;     /* a private mapping of an object that has its own copy by now */
 	uint8_t data[4096];
 };
 
@@ -56,7 +61,7 @@ static uint64_t rnd(void)
 
 static uint8_t *page_bytes(struct mpage *p)
 {
-	return p->obj >= 0 ? objs[p->obj].data + (size_t)p->objpage * 4096 : p->data;
+	return p->obj >= 0 && !p->cow ? objs[p->obj].data + (size_t)p->objpage * 4096 : p->data;
 }
 
 #define FAILF(...)                                                                                 \
@@ -68,11 +73,13 @@ static uint8_t *page_bytes(struct mpage *p)
 		return;                                                                            \
 	} while (0)
 
+static char file_path[64];
+
 static void one_run(uint64_t seed, int steps, uint64_t ram)
 {
 	vmlab_config_t cfg;
 	vmlab_t *m;
-	int step = 0, i;
+	int step = 0, i, fd;
 	char err[256];
 
 	memset(procs, 0, sizeof(procs));
@@ -80,6 +87,17 @@ static void one_run(uint64_t seed, int steps, uint64_t ram)
 		free(objs[i].data);
 	nobj = 0;
 	rng = seed * 0x9e3779b97f4a7c15ull + 1;
+	/* the host file, random bytes, as object 0 */
+	snprintf(file_path, sizeof(file_path), "/tmp/vmlab-random-XXXXXX");
+	fd = mkstemp(file_path);
+	objs[0].data = malloc((size_t)FILE_PAGES * 4096);
+	objs[0].pages = FILE_PAGES;
+	nobj = 1;
+	for (i = 0; i < FILE_PAGES * 4096 / 8; i++)
+		((uint64_t *)objs[0].data)[i] = rnd();
+	if (fd < 0 || write(fd, objs[0].data, (size_t)FILE_PAGES * 4096) != FILE_PAGES * 4096)
+		FAILF("cannot write the host file");
+	close(fd);
 	vmlab_config_default(&cfg);
 	cfg.ram = ram;
 	cfg.check = 1;
@@ -112,9 +130,27 @@ static void one_run(uint64_t seed, int steps, uint64_t ram)
 			continue;
 		}
 		if (op < 12) { /* mmap */
-			int prot = (int)(rnd() % 8), shared = rnd() % 3 == 0, o = -1;
-			uint64_t a;
+			int prot = (int)(rnd() % 8), shared = rnd() % 3 == 0, o = -1, file = rnd() % 3 == 0;
+			uint64_t a, fo = 0;
 
+			if (file) {
+				fo = rnd() % (FILE_PAGES - (uint64_t)n);
+				if (vmlab_mmap_file(m, p->pid, addr, (uint64_t)n * 4096, prot,
+						    (shared ? VMLAB_MAP_SHARED : VMLAB_MAP_PRIVATE) | VMLAB_MAP_FIXED,
+						    file_path, fo * 4096, &a))
+					FAILF("mmap of the file failed");
+				for (i = 0; i < n; i++) {
+					struct mpage *pg = &p->pg[first + i];
+
+					pg->mapped = 1;
+					pg->prot = prot;
+					pg->obj = FILEOBJ;
+					pg->objpage = (int)fo + i;
+					pg->shared = shared;
+					pg->cow = 0;
+				}
+				continue;
+			}
 			if (shared) {
 				if (nobj == MAXOBJ)
 					continue;
@@ -132,6 +168,8 @@ static void one_run(uint64_t seed, int steps, uint64_t ram)
 				pg->prot = prot;
 				pg->obj = o;
 				pg->objpage = i;
+				pg->shared = shared;
+				pg->cow = 0;
 				memset(pg->data, 0, 4096);
 			}
 		} else if (op < 18) { /* munmap */
@@ -160,6 +198,8 @@ static void one_run(uint64_t seed, int steps, uint64_t ram)
 				any = 1;
 				if (pg->obj < 0)
 					memset(pg->data, 0, 4096);
+				else if (!pg->shared)
+					pg->cow = 0; /* a private file page shows the file again */
 			}
 			(void)any;
 			if (r != (all ? 0 : -ENOMEM))
@@ -190,6 +230,11 @@ static void one_run(uint64_t seed, int steps, uint64_t ram)
 					fault_page = (int)pgi;
 					break;
 				}
+				if (write && pg->obj >= 0 && !pg->shared && !pg->cow) {
+					/* the first write to a private mapping of an object copies the page */
+					memcpy(pg->data, page_bytes(pg), 4096);
+					pg->cow = 1;
+				}
 				if (write)
 					memcpy(page_bytes(pg) + o, buf + done, c);
 				else
@@ -218,6 +263,16 @@ static void one_run(uint64_t seed, int steps, uint64_t ram)
 		if (vmlab_check(m, err, sizeof(err)))
 			FAILF("checker: %s", err);
 	}
+	if (getenv("RANDOM_VERBOSE")) {
+		uint64_t steal = 0, maj = 0, wr = 0;
+
+		vmlab_vmstat(m, "pgsteal_kswapd", &steal);
+		vmlab_vmstat(m, "pgmajfault", &maj);
+		vmlab_vmstat(m, "nr_written", &wr);
+		printf("# seed %llu: pgsteal_kswapd %llu pgmajfault %llu nr_written %llu\n",
+		       (unsigned long long)seed, (unsigned long long)steal, (unsigned long long)maj,
+		       (unsigned long long)wr);
+	}
 	for (i = 0; i < NPROC; i++)
 		if (procs[i].alive)
 			vmlab_exit(m, procs[i].pid);
@@ -231,6 +286,7 @@ static void one_run(uint64_t seed, int steps, uint64_t ram)
 			FAILF("AnonPages %llu after every process exited", (unsigned long long)anon);
 	}
 	vmlab_destroy(m);
+	unlink(file_path);
 }
 
 static int seeds = 60, steps = 2000;
@@ -240,7 +296,7 @@ static void fixed_seeds(void)
 	int s, before = failures;
 
 	for (s = 1; s <= seeds && failures == before; s++)
-		one_run((uint64_t)s, steps, 32ull << 20);
+		one_run((uint64_t)s, steps, (s & 1) ? 8ull << 20 : 32ull << 20);
 	CHECK_EQ(failures, before);
 }
 
