@@ -287,6 +287,12 @@ void file_put(struct vmlab *m, struct file *f);
 void wakeup_kswapd(struct vmlab *m);
 uint64_t try_to_free_pages(struct vmlab *m, int highest_zoneidx);
 
+/* ---- mm/oom_kill.c ----------------------------------------------------------------- */
+
+/* Kills the process with the highest oom_badness: 0 when another process died (retry the
+ * allocation), -EINTR when the victim is the allocating task, -ENOMEM when none is left. */
+int out_of_memory(struct vmlab *m);
+
 /* ---- mm/filemap.c: host files and their page cache ----------------------------------- */
 
 void mapping_init(struct vmlab *m, struct address_space *mapping, struct inode *host);

@@ -396,11 +396,16 @@ struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order)
 	if (high >= m->nr_zones)
 		high = m->nr_zones - 1;
 	for (pass = 0; pass < 3 && !p; pass++) {
-		/* between the fast path and the reserves: direct reclaim, for user pages (kernel
-		 * allocations do not reclaim in vmlab: they may sit inside slab or radix-tree
-		 * updates that reclaim would re-enter) */
-		if (pass == 1 && !((gfp & __GFP_MOVABLE) && try_to_free_pages(m, high)))
+		/* pass 0: the fast path, above the min watermark; pass 1: the same after direct
+		 * reclaim, and for user pages after the OOM killer freed another process; pass 2
+		 * (kernel allocations only): the reserves below min. Kernel allocations do not
+		 * reclaim in vmlab: they may sit inside slab or radix-tree updates that reclaim
+		 * would re-enter. */
+		if (pass == 1 && !((gfp & __GFP_MOVABLE) && try_to_free_pages(m, high)) &&
+		    !((gfp & __GFP_MOVABLE) && !m->in_reclaim && out_of_memory(m) == 0))
 			continue;
+		if (pass == 2 && (gfp & __GFP_MOVABLE))
+			break;
 		for (i = high; i >= 0 && !p; i--) {
 			struct zone *z = &m->zones[i];
 			uint64_t mark = z->_watermark[WMARK_MIN];
@@ -409,13 +414,14 @@ struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order)
 				continue;
 			if (gfp & __GFP_HIGH)
 				mark /= 2;
-			/* pass 0: the fast path with watermarks; pass 1: the same after direct
-			 * reclaim; pass 2: the reserves (no OOM killer yet) */
 			if (pass < 2 && !zone_watermark_ok(z, order, mark, high))
 				continue;
 			p = rmqueue(m, z, order);
 		}
+		if (!p && pass == 1 && (gfp & __GFP_MOVABLE) && m->oom_retries++ < 64)
+			pass = 0; /* the OOM killer freed memory: try again */
 	}
+	m->oom_retries = 0;
 	if (!p)
 		return NULL;
 	p->flags = order ? PG_head : 0;

@@ -494,9 +494,18 @@ int vms_run(struct vms_script *sp, const vmlab_run_opts_t *opts, FILE *out, FILE
 	if (opts->explain && !opts->quiet)
 		vmlab_set_event_hook(r.m, explain_hook, &r);
 	for (i = 0; i < s.n; i++) {
+		int k;
+
 		if (run_stmt(&r, &s.stmts[i])) {
 			status = 2;
 			break;
+		}
+		/* processes the OOM killer chose while this statement ran */
+		for (k = 0; k < r.nprocs; k++) {
+			if (!r.procs[k].dead && !vmlab_alive(r.m, r.procs[k].pid)) {
+				fprintf(r.out, "%s: killed by SIGKILL (out of memory)\n", r.procs[k].name);
+				r.procs[k].dead = 2;
+			}
 		}
 		if (opts->check) {
 			char why[300];
