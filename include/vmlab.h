@@ -224,6 +224,20 @@ typedef struct vmlab_run_opts {
  * expect failed, 2 the scenario is malformed or names what does not exist. */
 int vmlab_run_script(const char *path, const vmlab_run_opts_t *opts, FILE *out, FILE *err);
 
+/* ---- trace replay ----------------------------------------------------------------------- */
+
+typedef struct vmlab_replay_opts {
+	uint64_t ram;          /* bytes of RAM (0: default) */
+	unsigned tlb_entries;  /* TLB entries (0: default) */
+	int format;            /* 0 auto, 1 text, 2 lackey */
+	int strict;            /* accesses outside every mapping are SIGSEGV (counted) */
+	int json;              /* counters as one JSON object */
+} vmlab_replay_opts_t;
+
+/* Replays a trace (../shared/spec/replay.md; docs/replay.md), streaming, and prints the
+ * counters. Returns 0, or 2 with "TRACE:LINE: error: ..." on err for a malformed trace. */
+int vmlab_replay(const char *path, const vmlab_replay_opts_t *o, FILE *out, FILE *err);
+
 #ifdef __cplusplus
 }
 #endif
