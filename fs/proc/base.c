@@ -1,7 +1,9 @@
 /* fs/proc/base.c - the public entry points of the /proc views and of single values.
  * Mirrors the role of fs/proc/base.c and fs/proc/root.c (which file shows what). Single
- * values (vmlab_meminfo, vmlab_vmstat) are read from the rendered text, so a value and the
- * file that shows it can never disagree. */
+ * values (vmlab_meminfo, vmlab_vmstat, the status lines of vmlab_task_stat) are read back from
+ * the rendered text, so a value and the file that shows it can never disagree; this costs one
+ * rendering (a few microseconds) a call.
+ * Entry points: vmlab_show, vmlab_meminfo, vmlab_vmstat, vmlab_task_stat. */
 #include <stdlib.h>
 
 #include "fs/proc/seq.h"
@@ -57,7 +59,8 @@ int vmlab_show(vmlab_t *m, const char *what, int pid, char **out)
 	return 0;
 }
 
-/* Finds "KEY" at the start of a line followed by sep; parses the number after it. */
+/* Finds the line "KEY<sep> <number>" and parses the number; *kb tells whether " kB" follows.
+ * -ENOENT when no line has that key or its value is not a number (status's "Name", ...). */
 static int lookup(const char *text, const char *key, char sep, uint64_t *val, int *kb)
 {
 	size_t n = strlen(key);
@@ -65,9 +68,14 @@ static int lookup(const char *text, const char *key, char sep, uint64_t *val, in
 
 	while (p && *p) {
 		if (!strncmp(p, key, n) && p[n] == sep) {
+			const char *q = p + n + 1;
 			char *end;
 
-			*val = strtoull(p + n + 1, &end, 10);
+			while (*q == ' ' || *q == '\t')
+				q++;
+			if (*q < '0' || *q > '9')
+				return -ENOENT;
+			*val = strtoull(q, &end, 10);
 			*kb = strncmp(end, " kB", 3) == 0;
 			return 0;
 		}

@@ -1,4 +1,8 @@
-/* fs/proc/seq.c - the text buffer behind every /proc view (fs/seq_file.c's role). */
+/* fs/proc/seq.c - the text buffer behind every /proc view.
+ * Plays the role of fs/seq_file.c (seq_printf, seq_setwidth/seq_pad), not its design: the
+ * whole file is rendered into one growing malloc'd string (Linux fills a page at a time and
+ * restarts the iterator). A failed allocation sets s->oom and drops later writes; vmlab_show
+ * then returns -ENOMEM. */
 #include <stdarg.h>
 #include <stdlib.h>
 

@@ -1,4 +1,10 @@
-/* fs/proc/seq.h - a growable text buffer with seq_printf, as fs/seq_file.c gives /proc files. */
+/* fs/proc/seq.h - the /proc views' text buffer and their cross-file entry points.
+ * The buffer plays fs/seq_file.c's role (seq_printf, seq_pad); the views are in the files of
+ * Linux's names: task_mmu.c (maps, smaps, task_mem), array.c (status), meminfo.c,
+ * vmstatinfo.c (vmstat, buddyinfo, zoneinfo; Linux: mm/vmstat.c), slabinfo.c
+ * (mm/slab_common.c), vmallocinfo.c (mm/vmalloc.c); base.c holds the public vmlab_show and the
+ * single-value readers. fs/proc only reads the machine; it never changes it.
+ */
 #ifndef VMLAB_FS_PROC_SEQ_H
 #define VMLAB_FS_PROC_SEQ_H
 
@@ -7,16 +13,17 @@
 #include "mm/internal.h"
 
 struct seq_file {
-	char *buf;   /* NUL-terminated text so far (malloc'd) */
-	size_t len;  /* bytes used */
+	char *buf;   /* NUL-terminated text so far (malloc'd), NULL before the first write */
+	size_t len;  /* bytes used, not counting the NUL */
 	size_t size; /* bytes allocated */
-	int oom;     /* an allocation failed: the text is incomplete */
+	int oom;     /* an allocation failed: the text is incomplete, later writes are dropped */
 };
 
 void seq_printf(struct seq_file *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Pads with spaces up to column `col` of the current line, then writes c if not 0. */
+/* seq_setwidth + seq_pad: pads the current line with spaces up to column `col` (0-based count
+ * of characters since the last newline), then writes c unless it is 0. */
 void seq_pad(struct seq_file *s, size_t col, char c);
-/* "LABEL" then the value in kB right-aligned in `width`, then " kB\n" (show_val_kb). */
+/* LABEL, then kb right-aligned in `width` columns, then " kB\n" (show_val_kb, SEQ_PUT_DEC). */
 void seq_kb(struct seq_file *s, const char *label, uint64_t kb, int width);
 
 /* The views (each appends to s). */
@@ -30,11 +37,16 @@ void proc_zoneinfo(struct vmlab *m, struct seq_file *s);
 void proc_slabinfo(struct vmlab *m, struct seq_file *s);
 void proc_vmallocinfo(struct vmlab *m, struct seq_file *s);
 
-/* Values used by several views and by vmlab_meminfo/vmlab_task_stat. */
-struct mem_values {
-	uint64_t total_vm, rss_anon, rss_file, rss_shmem, swap, hiwater_vm, hiwater_rss, data, stack,
-		text, lib, pte_kb, locked, pinned;
-};
-void task_mem_values(struct vmlab *m, struct mm_struct *mm, struct mem_values *v);
+/* task_mmu.c: the memory lines of status (VmPeak .. HugetlbPages). */
+void task_mem(struct seq_file *s, const struct mm_struct *mm);
+/* vmstatinfo.c: a node counter as /proc/vmstat shows it (bytes -> pages, THP -> huge pages,
+ * never below 0). */
+uint64_t node_stat_value(struct vmlab *m, enum node_stat_item i);
+
+/* A signed counter as Linux reads it (get_mm_counter, ...): never below 0. */
+static inline uint64_t clamp_counter(int64_t v)
+{
+	return v > 0 ? (uint64_t)v : 0;
+}
 
 #endif

@@ -1,46 +1,54 @@
-/* fs/proc/task_mmu.c - /proc/PID/maps, smaps and the memory lines of status.
+/* fs/proc/task_mmu.c - /proc/PID/maps, /proc/PID/smaps and the memory lines of status.
  *
- * Mirrors fs/proc/task_mmu.c: show_map_vma (addresses with at least 8 hex digits, perms,
- * offset, device, inode, then the name padded to column 73), show_smap/__show_smap (each
- * field "%-16s%8lu kB", Pss accumulated in fixed point with PSS_SHIFT = 12), task_mem for
- * status, and fs/proc/array.c for the rest of status. The gate VMA ([vsyscall]) is listed
- * last, as on x86_64.
+ * Mirrors fs/proc/task_mmu.c (6.x): show_map_vma and show_vma_header_prefix (addresses with at
+ * least 8 hex digits, perms, offset, device, inode, then the name padded to column 73),
+ * get_vma_name with vma_is_initial_heap/vma_is_initial_stack, show_smap/__show_smap (each field
+ * a 16-column label and "%8lu kB"), smaps_account with Pss in fixed point (PSS_SHIFT = 12),
+ * show_smap_vma_flags, and task_mem for status. The gate VMA ([vsyscall], vsyscall=xonly) is
+ * listed last by maps and smaps, as on x86_64.
+ *
+ * Simplifications: no [vdso]/[vvar] (vmlab maps no vDSO), no [anon:NAME] (no prctl names), no
+ * THP (THPeligible is always 0, AnonHugePages & co. 0), no hugetlb, no KSM, no ProtectionKey
+ * line (as on a CPU without PKU). Mapcounts are exact (vmlab stores the count, not count-1).
  */
 #include "fs/proc/seq.h"
 
 #define PSS_SHIFT 12
-#define MAPS_NAME_COL (25 + 6 * 8 - 1) /* 72 on 64-bit; the name follows one more space */
+#define MAPS_NAME_COL (25 + 6 * 8 - 1) /* seq_setwidth: 72 on 64-bit; then one space */
 
-static const char *vma_name(struct vmlab *m, struct mm_struct *mm, struct vm_area_struct *v)
+/* vma_is_initial_heap: overlaps [start_brk, brk); an empty heap (brk == start_brk) has no VMA. */
+static bool vma_is_initial_heap(const struct mm_struct *mm, const struct vm_area_struct *v)
 {
-	(void)m;
+	return v->vm_start < mm->brk && v->vm_end > mm->start_brk;
+}
+
+/* vma_is_initial_stack: contains start_stack (both ends inclusive, as Linux tests it). */
+static bool vma_is_initial_stack(const struct mm_struct *mm, const struct vm_area_struct *v)
+{
+	return v->vm_start <= mm->start_stack && v->vm_end >= mm->start_stack;
+}
+
+/* get_vma_name: the file path (shmem objects are "/dev/zero (deleted)"), [heap], [stack]. */
+static const char *vma_name(const struct mm_struct *mm, const struct vm_area_struct *v)
+{
 	if (v->vm_file)
 		return v->vm_file->path;
-	/* vma_is_initial_heap / vma_is_initial_stack */
-	if (v->vm_start <= mm->brk && v->vm_end >= mm->start_brk && mm->brk > mm->start_brk)
+	if (vma_is_initial_heap(mm, v))
 		return "[heap]";
-	if (v->vm_start <= mm->start_stack && v->vm_end >= mm->start_stack)
+	if (vma_is_initial_stack(mm, v))
 		return "[stack]";
 	return NULL;
 }
 
-static void map_line(struct vmlab *m, struct mm_struct *mm, struct vm_area_struct *v,
-		     struct seq_file *s)
+/* show_vma_header_prefix, then the name padded to column 73 when there is one. */
+static void map_line(struct seq_file *s, uint64_t start, uint64_t end, uint64_t flags,
+		     uint64_t pgoff_bytes, uint32_t dev, uint64_t ino, const char *name)
 {
-	uint64_t ino = 0, pgoff = 0;
-	unsigned dev = 0;
-	const char *name = vma_name(m, mm, v);
-
-	if (v->vm_file) {
-		ino = v->vm_file->f_inode->i_ino;
-		dev = v->vm_file->f_inode->i_dev;
-		pgoff = v->vm_pgoff << PAGE_SHIFT;
-	}
-	seq_printf(s, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu ",
-		   (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,
-		   (v->vm_flags & VM_READ) ? 'r' : '-', (v->vm_flags & VM_WRITE) ? 'w' : '-',
-		   (v->vm_flags & VM_EXEC) ? 'x' : '-', (v->vm_flags & VM_MAYSHARE) ? 's' : 'p',
-		   (unsigned long long)pgoff, dev >> 20, dev & 0xfffff, (unsigned long long)ino);
+	seq_printf(s, "%08llx-%08llx %c%c%c%c %08llx %02x:%02x %llu ", (unsigned long long)start,
+		   (unsigned long long)end, (flags & VM_READ) ? 'r' : '-',
+		   (flags & VM_WRITE) ? 'w' : '-', (flags & VM_EXEC) ? 'x' : '-',
+		   (flags & VM_MAYSHARE) ? 's' : 'p', (unsigned long long)pgoff_bytes, dev >> 20,
+		   dev & 0xfffff, (unsigned long long)ino);
 	if (name) {
 		seq_pad(s, MAPS_NAME_COL, ' ');
 		seq_printf(s, "%s", name);
@@ -48,182 +56,215 @@ static void map_line(struct vmlab *m, struct mm_struct *mm, struct vm_area_struc
 	seq_printf(s, "\n");
 }
 
-static void gate_line(struct seq_file *s)
+static void show_map_vma(struct seq_file *s, const struct mm_struct *mm,
+			 const struct vm_area_struct *v)
 {
-	seq_printf(s, "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0 ");
-	seq_pad(s, MAPS_NAME_COL, ' ');
-	seq_printf(s, "[vsyscall]\n");
+	uint64_t ino = 0, pgoff = 0;
+	uint32_t dev = 0;
+
+	if (v->vm_file) {
+		ino = v->vm_file->f_inode->i_ino;
+		dev = v->vm_file->f_inode->i_dev;
+		pgoff = v->vm_pgoff << PAGE_SHIFT;
+	}
+	map_line(s, v->vm_start, v->vm_end, v->vm_flags, pgoff, dev, ino, vma_name(mm, v));
+}
+
+/* The gate VMA: the legacy vsyscall page, execute-only (vsyscall=xonly, the 5.x+ default). */
+#define GATE_START 0xffffffffff600000ull
+#define GATE_END 0xffffffffff601000ull
+#define GATE_FLAGS VM_EXEC
+
+static void show_gate_vma(struct seq_file *s)
+{
+	map_line(s, GATE_START, GATE_END, GATE_FLAGS, 0, 0, 0, "[vsyscall]");
 }
 
 void proc_maps(struct vmlab *m, struct task_struct *t, struct seq_file *s)
 {
 	struct vm_area_struct *v;
 
+	(void)m;
 	for_each_vma(t->mm, v)
-		map_line(m, t->mm, v, s);
-	gate_line(s);
+		show_map_vma(s, t->mm, v);
+	show_gate_vma(s);
 }
+
+/* ---- smaps ----------------------------------------------------------------------------- */
 
 struct mem_size_stats {
 	struct vmlab *m;
+	bool locked;      /* the VMA is VM_LOCKED: its Pss counts as Locked */
 	uint64_t resident, shared_clean, shared_dirty, private_clean, private_dirty, referenced,
-		anonymous, swap, pss, pss_dirty;
+		anonymous, lazyfree, swap; /* bytes */
+	uint64_t pss, pss_dirty, pss_locked, swap_pss; /* bytes << PSS_SHIFT */
 };
 
-static void smaps_pte(void *c, uint64_t addr, pteval_t *ptep)
+/* smaps_page_accumulate: one page's share, as shared or private, clean or dirty. */
+static void smaps_page_accumulate(struct mem_size_stats *mss, uint64_t pss, bool dirty,
+				  bool private)
 {
-	struct mem_size_stats *mss = c;
-	pteval_t e = *ptep;
-	struct page *p;
-	uint64_t pss;
-	int dirty, mapcount;
-
-	(void)addr;
-	if (!pte_present(e)) {
-		mss->swap += PAGE_SIZE;
-		return;
-	}
-	if (e & _PAGE_SPECIAL)
-		return; /* vm_normal_page() is NULL for the zero page: not counted */
-	p = pfn_to_page(mss->m, pte_pfn(e));
-	dirty = pte_dirty(e) || (p->flags & PG_dirty);
-	mss->resident += PAGE_SIZE;
-	if (pte_young(e) || (p->flags & PG_referenced))
-		mss->referenced += PAGE_SIZE;
-	if (p->flags & PG_anon)
-		mss->anonymous += PAGE_SIZE;
-	mapcount = p->_mapcount;
-	if (mapcount >= 2) {
-		pss = ((uint64_t)PAGE_SIZE << PSS_SHIFT) / (uint64_t)mapcount;
-		if (dirty)
-			mss->shared_dirty += PAGE_SIZE;
-		else
-			mss->shared_clean += PAGE_SIZE;
-	} else {
-		pss = (uint64_t)PAGE_SIZE << PSS_SHIFT;
-		if (dirty)
+	mss->pss += pss;
+	if (mss->locked)
+		mss->pss_locked += pss;
+	if (dirty) {
+		mss->pss_dirty += pss;
+		if (private)
 			mss->private_dirty += PAGE_SIZE;
 		else
+			mss->shared_dirty += PAGE_SIZE;
+	} else {
+		if (private)
 			mss->private_clean += PAGE_SIZE;
+		else
+			mss->shared_clean += PAGE_SIZE;
 	}
-	mss->pss += pss;
-	if (dirty)
-		mss->pss_dirty += pss;
 }
 
-static void vma_flags(struct vm_area_struct *v, struct seq_file *s)
+/* smaps_pte_entry + smaps_account for one PTE (vmlab has only 4 KiB mappings). */
+static void smaps_pte_entry(void *ctx, uint64_t addr, pteval_t *ptep)
 {
-	static const char *const mnem[32] = {
-		"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "", "pf", "", "", "lo", "io", "sr",
-		"rr", "dc", "de", "lf", "ac", "nr", "ht", "sf", "ar", "wf", "dd", "sd", "mm", "hg", "nh", "mg"};
+	struct mem_size_stats *mss = ctx;
+	pteval_t pte = *ptep;
+	struct page *p;
+	bool dirty;
+	int mapcount;
+	uint64_t pss;
+
+	(void)addr;
+	if (!pte_present(pte)) {
+		if (pte) { /* a swap entry: vmlab keeps no swap counts, so it counts as private */
+			mss->swap += PAGE_SIZE;
+			mss->swap_pss += PAGE_SIZE << PSS_SHIFT;
+		}
+		return;
+	}
+	/* vm_normal_page(): the zero page and special mappings have no counted struct page */
+	if ((pte & _PAGE_SPECIAL) || is_zero_pfn(mss->m, pte_pfn(pte)))
+		return;
+	p = pfn_to_page(mss->m, pte_pfn(pte));
+	dirty = pte_dirty(pte) || (p->flags & PG_dirty);
+	if (p->flags & PG_anon) {
+		mss->anonymous += PAGE_SIZE;
+		if (!(p->flags & PG_swapbacked) && !dirty) /* MADV_FREE'd: lazily freeable */
+			mss->lazyfree += PAGE_SIZE;
+	}
+	mss->resident += PAGE_SIZE;
+	if (pte_young(pte) || (p->flags & PG_referenced))
+		mss->referenced += PAGE_SIZE;
+	/* Linux first takes refcount == 1 as "mapped once"; the mapcount says the same here */
+	mapcount = page_mapcount(p);
+	pss = (uint64_t)PAGE_SIZE << PSS_SHIFT;
+	if (mapcount >= 2)
+		pss /= (uint64_t)mapcount;
+	smaps_page_accumulate(mss, pss, dirty, mapcount < 2);
+}
+
+/* show_smap_vma_flags: two letters for each set bit, in bit order (Linux 6.x mnemonics). */
+static void show_smap_vma_flags(struct seq_file *s, uint64_t flags)
+{
+	static const char mnemonics[32][3] = {
+		"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", /* VM_READ .. VM_MAYSHARE */
+		"gd", "um", "pf", "",   "uw", "lo", "io", "sr", /* GROWSDOWN, UFFD_MISSING, PFNMAP, -,
+								 * UFFD_WP, LOCKED, IO, SEQ_READ */
+		"rr", "dc", "de", "lf", "ac", "nr", "ht", "sf", /* RAND_READ .. HUGETLB, SYNC */
+		"ar", "wf", "dd", "sd", "mm", "hg", "nh", "mg", /* ARCH_1 (PAT) .. MERGEABLE */
+	};
 	int b;
 
 	seq_printf(s, "VmFlags: ");
 	for (b = 0; b < 32; b++)
-		if ((v->vm_flags & (1ull << b)) && mnem[b][0])
-			seq_printf(s, "%s ", mnem[b]);
+		if ((flags & (1ull << b)) && mnemonics[b][0])
+			seq_printf(s, "%s ", mnemonics[b]);
 	seq_printf(s, "\n");
 }
 
-#define KB(x) ((unsigned long long)((x) >> 10))
+/* SEQ_PUT_DEC: a 16-column label (part of the string), the value in kB in 8 columns. */
+static void put_kb(struct seq_file *s, const char *label, uint64_t bytes)
+{
+	seq_kb(s, label, bytes >> 10, 8);
+}
+
+/* show_smap + __show_smap (rollup_mode false) for one VMA's statistics. */
+static void show_smap(struct seq_file *s, uint64_t size, const struct mem_size_stats *mss,
+		      uint64_t flags)
+{
+	put_kb(s, "Size:           ", size);
+	put_kb(s, "KernelPageSize: ", PAGE_SIZE);
+	put_kb(s, "MMUPageSize:    ", PAGE_SIZE);
+	put_kb(s, "Rss:            ", mss->resident);
+	put_kb(s, "Pss:            ", mss->pss >> PSS_SHIFT);
+	put_kb(s, "Pss_Dirty:      ", mss->pss_dirty >> PSS_SHIFT);
+	put_kb(s, "Shared_Clean:   ", mss->shared_clean);
+	put_kb(s, "Shared_Dirty:   ", mss->shared_dirty);
+	put_kb(s, "Private_Clean:  ", mss->private_clean);
+	put_kb(s, "Private_Dirty:  ", mss->private_dirty);
+	put_kb(s, "Referenced:     ", mss->referenced);
+	put_kb(s, "Anonymous:      ", mss->anonymous);
+	put_kb(s, "KSM:            ", 0);
+	put_kb(s, "LazyFree:       ", mss->lazyfree);
+	put_kb(s, "AnonHugePages:  ", 0);
+	put_kb(s, "ShmemPmdMapped: ", 0);
+	put_kb(s, "FilePmdMapped:  ", 0);
+	put_kb(s, "Shared_Hugetlb: ", 0);
+	seq_kb(s, "Private_Hugetlb: ", 0, 7); /* the one label of 17 columns, value in 7 */
+	put_kb(s, "Swap:           ", mss->swap);
+	put_kb(s, "SwapPss:        ", mss->swap_pss >> PSS_SHIFT);
+	put_kb(s, "Locked:         ", mss->pss_locked >> PSS_SHIFT);
+	seq_printf(s, "THPeligible:    %8u\n", 0u);
+	show_smap_vma_flags(s, flags);
+}
 
 void proc_smaps(struct vmlab *m, struct task_struct *t, struct seq_file *s)
 {
+	struct mem_size_stats gate = {.m = m};
 	struct vm_area_struct *v;
 
 	for_each_vma(t->mm, v) {
-		struct mem_size_stats mss = {.m = m};
-		uint64_t size = v->vm_end - v->vm_start;
+		struct mem_size_stats mss = {.m = m, .locked = (v->vm_flags & VM_LOCKED) != 0};
 
-		walk_page_range(m, t->mm, v->vm_start, v->vm_end, smaps_pte, &mss);
-		map_line(m, t->mm, v, s);
-		seq_printf(s, "Size:           %8llu kB\n", KB(size));
-		seq_printf(s, "KernelPageSize: %8llu kB\n", KB(PAGE_SIZE));
-		seq_printf(s, "MMUPageSize:    %8llu kB\n", KB(PAGE_SIZE));
-		seq_printf(s, "Rss:            %8llu kB\n", KB(mss.resident));
-		seq_printf(s, "Pss:            %8llu kB\n", KB(mss.pss >> PSS_SHIFT));
-		seq_printf(s, "Pss_Dirty:      %8llu kB\n", KB(mss.pss_dirty >> PSS_SHIFT));
-		seq_printf(s, "Shared_Clean:   %8llu kB\n", KB(mss.shared_clean));
-		seq_printf(s, "Shared_Dirty:   %8llu kB\n", KB(mss.shared_dirty));
-		seq_printf(s, "Private_Clean:  %8llu kB\n", KB(mss.private_clean));
-		seq_printf(s, "Private_Dirty:  %8llu kB\n", KB(mss.private_dirty));
-		seq_printf(s, "Referenced:     %8llu kB\n", KB(mss.referenced));
-		seq_printf(s, "Anonymous:      %8llu kB\n", KB(mss.anonymous));
-		seq_printf(s, "KSM:            %8llu kB\n", 0ull);
-		seq_printf(s, "LazyFree:       %8llu kB\n", 0ull);
-		seq_printf(s, "AnonHugePages:  %8llu kB\n", 0ull);
-		seq_printf(s, "ShmemPmdMapped: %8llu kB\n", 0ull);
-		seq_printf(s, "FilePmdMapped:  %8llu kB\n", 0ull);
-		seq_printf(s, "Shared_Hugetlb: %8llu kB\n", 0ull);
-		seq_printf(s, "Private_Hugetlb: %7llu kB\n", 0ull);
-		seq_printf(s, "Swap:           %8llu kB\n", KB(mss.swap));
-		seq_printf(s, "SwapPss:        %8llu kB\n", KB(mss.swap));
-		seq_printf(s, "Locked:         %8llu kB\n",
-			   (v->vm_flags & VM_LOCKED) ? KB(mss.pss >> PSS_SHIFT) : 0ull);
-		seq_printf(s, "THPeligible:    %8u\n", 0u);
-		vma_flags(v, s);
+		walk_page_range(m, t->mm, v->vm_start, v->vm_end, smaps_pte_entry, &mss);
+		show_map_vma(s, t->mm, v);
+		show_smap(s, v->vm_end - v->vm_start, &mss, v->vm_flags);
 	}
+	/* the gate page is not in the process's page tables: nothing resident */
+	show_gate_vma(s);
+	show_smap(s, GATE_END - GATE_START, &gate, GATE_FLAGS);
 }
 
-void task_mem_values(struct vmlab *m, struct mm_struct *mm, struct mem_values *v)
+/* ---- status: task_mem ------------------------------------------------------------------- */
+
+/* The memory lines of /proc/PID/status, VmPeak .. VmSwap, then HugetlbPages (always 0: vmlab
+ * has no hugetlbfs). All values in kB, "%8lu" after "Name:\t". */
+void task_mem(struct seq_file *s, const struct mm_struct *mm)
 {
-	uint64_t rss = get_mm_rss(mm), text;
+	uint64_t anon = clamp_counter(mm->rss_stat[MM_ANONPAGES]);
+	uint64_t file = clamp_counter(mm->rss_stat[MM_FILEPAGES]);
+	uint64_t shmem = clamp_counter(mm->rss_stat[MM_SHMEMPAGES]);
+	uint64_t swap = clamp_counter(mm->rss_stat[MM_SWAPENTS]);
+	uint64_t total_rss = anon + file + shmem, text, lib;
+	const int k = PAGE_SHIFT - 10; /* pages to kB */
 
-	(void)m;
-	memset(v, 0, sizeof(*v));
-	v->total_vm = mm->total_vm;
-	v->hiwater_vm = MAX(mm->hiwater_vm, mm->total_vm);
-	v->hiwater_rss = MAX(mm->hiwater_rss, rss);
-	v->rss_anon = (uint64_t)mm->rss_stat[MM_ANONPAGES];
-	v->rss_file = (uint64_t)mm->rss_stat[MM_FILEPAGES];
-	v->rss_shmem = (uint64_t)mm->rss_stat[MM_SHMEMPAGES];
-	v->swap = (uint64_t)mm->rss_stat[MM_SWAPENTS];
-	v->data = mm->data_vm;
-	v->stack = mm->stack_vm;
-	text = mm->end_code > mm->start_code ? PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK) : 0;
-	v->text = text >> 10;
-	v->lib = mm->exec_vm * 4 > v->text ? mm->exec_vm * 4 - v->text : 0;
-	v->pte_kb = (uint64_t)mm->pgtables_bytes >> 10;
-	v->locked = mm->locked_vm;
-	v->pinned = mm->pinned_vm;
-}
+	/* split executable areas between text (the ELF's code) and libraries */
+	text = mm->end_code > mm->start_code ? PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK)
+					     : 0;
+	text = MIN(text, mm->exec_vm << PAGE_SHIFT);
+	lib = (mm->exec_vm << PAGE_SHIFT) - text;
 
-void proc_status(struct vmlab *m, struct task_struct *t, struct seq_file *s)
-{
-	struct mem_values v;
-
-	task_mem_values(m, t->mm, &v);
-	seq_printf(s, "Name:\t%s\nUmask:\t0022\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
-		      "PPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\n"
-		      "Groups:\t \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n",
-		   t->comm, t->pid, t->pid, t->ppid, t->pid, t->pid, t->pid, t->pid);
-	seq_printf(s, "VmPeak:\t%8llu kB\n", (unsigned long long)v.hiwater_vm * 4);
-	seq_printf(s, "VmSize:\t%8llu kB\n", (unsigned long long)v.total_vm * 4);
-	seq_printf(s, "VmLck:\t%8llu kB\n", (unsigned long long)v.locked * 4);
-	seq_printf(s, "VmPin:\t%8llu kB\n", (unsigned long long)v.pinned * 4);
-	seq_printf(s, "VmHWM:\t%8llu kB\n", (unsigned long long)v.hiwater_rss * 4);
-	seq_printf(s, "VmRSS:\t%8llu kB\n",
-		   (unsigned long long)(v.rss_anon + v.rss_file + v.rss_shmem) * 4);
-	seq_printf(s, "RssAnon:\t%8llu kB\n", (unsigned long long)v.rss_anon * 4);
-	seq_printf(s, "RssFile:\t%8llu kB\n", (unsigned long long)v.rss_file * 4);
-	seq_printf(s, "RssShmem:\t%8llu kB\n", (unsigned long long)v.rss_shmem * 4);
-	seq_printf(s, "VmData:\t%8llu kB\n", (unsigned long long)v.data * 4);
-	seq_printf(s, "VmStk:\t%8llu kB\n", (unsigned long long)v.stack * 4);
-	seq_printf(s, "VmExe:\t%8llu kB\n", (unsigned long long)v.text);
-	seq_printf(s, "VmLib:\t%8llu kB\n", (unsigned long long)v.lib);
-	seq_printf(s, "VmPTE:\t%8llu kB\n", (unsigned long long)v.pte_kb);
-	seq_printf(s, "VmSwap:\t%8llu kB\n", (unsigned long long)v.swap * 4);
-	seq_printf(s, "HugetlbPages:\t%8llu kB\n", 0ull);
-	seq_printf(s, "CoreDumping:\t0\nTHP_enabled:\t%d\nuntag_mask:\t0xffffffffffffffff\n"
-		      "Threads:\t1\nSigQ:\t0/%llu\nSigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n"
-		      "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n"
-		      "CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\n"
-		      "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n"
-		      "Seccomp_filters:\t0\nSpeculation_Store_Bypass:\tthread vulnerable\n"
-		      "SpeculationIndirectBranch:\tconditional enabled\nCpus_allowed:\t%x\n"
-		      "Cpus_allowed_list:\t0%s%.0u\nMems_allowed:\t00000001\nMems_allowed_list:\t0\n"
-		      "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
-		   strcmp(m->cfg.thp, "never") != 0, (unsigned long long)(m->totalram_pages / 64),
-		   (1u << m->cfg.nr_cpus) - 1, m->cfg.nr_cpus > 1 ? "-" : "",
-		   m->cfg.nr_cpus - 1);
+	seq_kb(s, "VmPeak:\t", MAX(mm->hiwater_vm, mm->total_vm) << k, 8);
+	seq_kb(s, "VmSize:\t", mm->total_vm << k, 8);
+	seq_kb(s, "VmLck:\t", mm->locked_vm << k, 8);
+	seq_kb(s, "VmPin:\t", mm->pinned_vm << k, 8);
+	seq_kb(s, "VmHWM:\t", MAX(mm->hiwater_rss, total_rss) << k, 8);
+	seq_kb(s, "VmRSS:\t", total_rss << k, 8);
+	seq_kb(s, "RssAnon:\t", anon << k, 8);
+	seq_kb(s, "RssFile:\t", file << k, 8);
+	seq_kb(s, "RssShmem:\t", shmem << k, 8);
+	seq_kb(s, "VmData:\t", mm->data_vm << k, 8);
+	seq_kb(s, "VmStk:\t", mm->stack_vm << k, 8);
+	seq_kb(s, "VmExe:\t", text >> 10, 8);
+	seq_kb(s, "VmLib:\t", lib >> 10, 8);
+	seq_kb(s, "VmPTE:\t", clamp_counter(mm->pgtables_bytes) >> 10, 8);
+	seq_kb(s, "VmSwap:\t", swap << k, 8);
+	seq_kb(s, "HugetlbPages:\t", 0, 8); /* hugetlb_report_usage */
 }
