@@ -395,7 +395,6 @@ struct vmlab {
 	uint64_t clock_ns;              /* simulated time spent on disk I/O */
 	int dirty_exceeded;             /* NR_FILE_DIRTY above the background threshold */
 	int in_reclaim;                 /* reclaim is running (no recursion) */
-	int oom_retries;                /* OOM kills within one allocation (bounded) */
 
 	struct cpu cpu;                 /* the CPU that runs every access */
 	uint64_t rng;                   /* PRNG state (seeded) */

@@ -1,69 +1,132 @@
 /* mm/slub.c - slab caches and kmalloc, in simulated memory.
  *
- * Mirrors mm/slub.c and mm/slab_common.c: a kmem_cache hands out fixed-size objects carved
- * from slabs (one or more contiguous pages from the buddy allocator, order chosen as
- * calculate_order does); a free object holds the pointer to the next free one in its first
- * word (the slab's freelist); the cache keeps a current slab (Linux: per-CPU slab) and a
- * partial list; an emptied slab goes back to the page allocator once the cache has
- * min_partial partial slabs. kmalloc serves 8 B .. 8 KiB from the kmalloc-* caches (with 96
- * and 192), larger sizes straight from the page allocator (kmalloc_large).
+ * Mirrors mm/slub.c and mm/slab_common.c:
+ *   kmem_cache_init      bootstraps the "kmem_cache" cache (whose objects are the kmem_cache
+ *                        structs, its own included), then create_kmalloc_caches (kmalloc-8 ..
+ *                        kmalloc-8k with 96 and 192) and the caches the rest of vmlab uses.
+ *   kmem_cache_create    calculate_sizes + calculate_order (slab order and objects per slab).
+ *   kmem_cache_alloc     slab_alloc: the current slab's freelist, else ___slab_alloc (a partial
+ *                        slab, else allocate_slab from the page allocator).
+ *   kmem_cache_free      __slab_free: back on its slab's freelist; a full slab becomes
+ *                        partial, an empty one is discarded once min_partial are kept.
+ *   kmalloc / kfree      kmalloc_index size classes; kmalloc_large above 8 KiB.
+ *   check_slab           every slab's freelist and counters (vmlab's; Linux: validate_slab).
  *
- * Simplifications: one current slab per cache (no per-CPU partial lists, no sheaves); no
- * debugging red zones; the kmem_cache structs themselves live in the "kmem_cache" cache.
+ * A slab is 2^order contiguous frames; its head struct page carries PG_slab and the slab
+ * fields (Linux: struct slab overlays struct page). A free object holds the address of the
+ * next free object of its slab in its first 8 bytes (Linux: at s->offset, hardened/XORed).
+ *
+ * Slab states (check_slab proves them):
+ *                 allocate_slab            object freed (was full)
+ *   (pages) -----------------> cpu_slab -----------------------> full ----------> partial
+ *      ^ discard_slab          (frozen)   full: ___slab_alloc        __slab_free      |
+ *      |                          ^                                                   |
+ *      |                          +--------- ___slab_alloc takes the first -----------+
+ *      +-------- __slab_free: empty and the cache keeps min_partial partial slabs ----+
+ *
+ * Simplifications (each also labelled where it is made):
+ *  - Linux has a current slab per CPU with a lockless freelist, per-CPU partial lists and (6.18+)
+ *    sheaves, and per-node partial lists; vmlab has one current slab per cache and one
+ *    partial list, because every simulated access runs on one CPU of one node.
+ *  - No debugging metadata (red zones, poisoning, owner tracking, freelist hardening).
  */
 #include "mm/internal.h"
 
-static const unsigned kmalloc_sizes[] = {8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192};
+#define KMALLOC_MIN_SIZE 8u
+#define KMALLOC_MAX_CACHE_SIZE 8192u                            /* 2 * PAGE_SIZE */
+#define KMALLOC_MAX_SIZE ((size_t)PAGE_SIZE << MAX_PAGE_ORDER)  /* 4 MiB */
+#define SLUB_MAX_ORDER PAGE_ALLOC_COSTLY_ORDER                  /* slub_max_order default */
+#define MIN_PARTIAL 5u
+#define MAX_PARTIAL 10u
+#define ARCH_SLAB_MINALIGN 8u
+#define L1_CACHE_BYTES 64u
+
+static const unsigned kmalloc_sizes[] = {8, 16, 32, 64, 96, 128, 192, 256,
+					 512, 1024, 2048, 4096, 8192};
 static const char *const kmalloc_names[] = {"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64",
 					    "kmalloc-96", "kmalloc-128", "kmalloc-192", "kmalloc-256",
 					    "kmalloc-512", "kmalloc-1k", "kmalloc-2k", "kmalloc-4k",
 					    "kmalloc-8k"};
+_Static_assert(ARRAY_SIZE(kmalloc_sizes) == ARRAY_SIZE(kmalloc_names), "kmalloc tables");
+_Static_assert(ARRAY_SIZE(kmalloc_sizes) <= ARRAY_SIZE(((struct vmlab *)0)->kmalloc_caches),
+	       "m->kmalloc_caches too small");
 
-static unsigned fls_u(unsigned x)
+/* kmalloc_size_index: the class of sizes 1..192, by (size - 1) / 8 (mm/slab_common.c's
+ * size_index[]: 65..96 -> kmalloc-96, 129..192 -> kmalloc-192). */
+static const uint8_t kmalloc_size_index[24] = {0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
+					       5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6};
+
+static unsigned fls_u(uint64_t x) /* fls: 1-based index of the highest set bit, 0 for 0 */
 {
-	unsigned r = 0;
-
-	while (x) {
-		r++;
-		x >>= 1;
-	}
-	return r;
+	return x ? 64u - (unsigned)__builtin_clzll(x) : 0;
 }
 
-/* calculate_order: the smallest order (<= 3) that holds min_objects with waste <= 1/16. */
+static unsigned get_order(uint64_t size) /* smallest order with PAGE_SIZE << order >= size */
+{
+	return size <= PAGE_SIZE ? 0 : fls_u((size - 1) >> PAGE_SHIFT);
+}
+
+static inline size_t slab_bytes_of(const struct kmem_cache *s)
+{
+	return (size_t)PAGE_SIZE << s->order;
+}
+
+/* ---- cache geometry ------------------------------------------------------------------------ */
+
+/* calc_slab_order: the smallest order from min_order whose leftover is at most 1/fraction of
+ * the slab; max_order + 1 when none is. */
+static unsigned calc_slab_order(unsigned size, unsigned min_order, unsigned max_order,
+				unsigned fraction)
+{
+	unsigned order;
+
+	for (order = min_order; order <= max_order; order++) {
+		unsigned slab = (unsigned)(PAGE_SIZE << order);
+
+		if (slab % size <= slab / fraction)
+			break;
+	}
+	return order;
+}
+
+/* calculate_order (Linux 6.8+): room for min_objects = 4 * (fls(nr_cpus) + 1) objects (fewer
+ * if even an order-3 slab cannot hold them), then the smallest order up to 3 that wastes at
+ * most 1/16 of the slab, accepting 1/8, 1/4, 1/2 if none does; get_order(size) for objects
+ * too big for an order-3 slab. */
 static void calculate_order(struct vmlab *m, struct kmem_cache *s)
 {
-	unsigned min_objects = 4 * (fls_u(m->cfg.nr_cpus) + 1), order;
+	unsigned min_objects = 4 * (fls_u(m->cfg.nr_cpus) + 1);
+	unsigned max_objects = (unsigned)((PAGE_SIZE << SLUB_MAX_ORDER) / s->size);
+	unsigned min_order, order = SLUB_MAX_ORDER + 1, fraction;
 
-	for (;;) {
-		for (order = 0; order <= PAGE_ALLOC_COSTLY_ORDER; order++) {
-			unsigned slab = (unsigned)(PAGE_SIZE << order), objs = slab / s->size;
-
-			if (objs >= min_objects && (slab % s->size) * 16 <= slab) {
-				s->order = order;
-				s->objects = objs;
-				return;
-			}
-		}
-		if (min_objects <= 1)
-			break;
-		min_objects /= 2;
-	}
-	for (order = 0; order <= PAGE_ALLOC_COSTLY_ORDER; order++)
-		if ((PAGE_SIZE << order) >= s->size)
-			break;
+	min_objects = MAX(MIN(min_objects, max_objects), 1u);
+	min_order = get_order((uint64_t)min_objects * s->size);
+	for (fraction = 16; fraction > 1 && order > SLUB_MAX_ORDER; fraction /= 2)
+		order = calc_slab_order(s->size, min_order, SLUB_MAX_ORDER, fraction);
+	if (order > SLUB_MAX_ORDER)
+		order = get_order(s->size);
 	s->order = order;
 	s->objects = (unsigned)((PAGE_SIZE << order) / s->size);
 }
 
+/* min_partial: empty slabs a cache keeps on its partial list, clamp(ilog2(size) / 2, 5, 10). */
+static unsigned min_partial(const struct kmem_cache *s)
+{
+	unsigned l = (fls_u(s->size) - 1) / 2;
+
+	return l < MIN_PARTIAL ? MIN_PARTIAL : l > MAX_PARTIAL ? MAX_PARTIAL : l;
+}
+
+/* calculate_sizes + calculate_order for a new cache; links it on m->slab_caches. */
 static void cache_setup(struct vmlab *m, struct kmem_cache *s, const char *name, unsigned size,
 			unsigned align, unsigned flags)
 {
+	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->object_size = size;
-	s->align = align ? align : 8;
-	if (size < 8)
-		size = 8;
+	s->align = MAX(align, ARCH_SLAB_MINALIGN);
+	/* room for the free pointer (Linux may place it after the object instead) */
+	size = MAX(size, (unsigned)sizeof(void *));
 	s->size = (size + s->align - 1) & ~(s->align - 1);
 	s->reclaimable = !!(flags & SLAB_RECLAIM_ACCOUNT);
 	calculate_order(m, s);
@@ -72,13 +135,17 @@ static void cache_setup(struct vmlab *m, struct kmem_cache *s, const char *name,
 	list_add_tail(&s->list, &m->slab_caches);
 }
 
-static void slab_stat(struct vmlab *m, struct kmem_cache *s, int64_t pages)
+/* ---- slabs ----------------------------------------------------------------------------------- */
+
+/* NR_SLAB_{RECLAIMABLE,UNRECLAIMABLE}_B count the bytes of slab pages (Linux 5.9+). */
+static void account_slab(struct vmlab *m, const struct kmem_cache *s, int sign)
 {
 	mod_node_page_state(m, s->reclaimable ? NR_SLAB_RECLAIMABLE_B : NR_SLAB_UNRECLAIMABLE_B,
-			    pages * (int64_t)PAGE_SIZE);
+			    sign * (int64_t)slab_bytes_of(s));
 }
 
-/* allocate_slab: pages from the buddy allocator, the freelist threaded through them. */
+/* allocate_slab: 2^order frames from the page allocator, the freelist threaded through all
+ * objects in address order. NULL when the page allocator has nothing. */
 static struct page *allocate_slab(struct vmlab *m, struct kmem_cache *s)
 {
 	struct page *p;
@@ -95,28 +162,72 @@ static struct page *allocate_slab(struct vmlab *m, struct kmem_cache *s)
 	p->objects = (uint16_t)s->objects;
 	p->frozen = 0;
 	base = page_address(m, p);
-	for (i = 0; i < s->objects; i++)
-		*(void **)(base + (size_t)i * s->size) =
-			i + 1 < s->objects ? base + (size_t)(i + 1) * s->size : NULL;
+	for (i = 0; i + 1 < s->objects; i++)
+		*(void **)(base + (size_t)i * s->size) = base + (size_t)(i + 1) * s->size;
+	*(void **)(base + (size_t)i * s->size) = NULL;
 	p->freelist = base;
 	s->nr_slabs++;
 	s->nr_objs += s->objects;
-	slab_stat(m, s, 1 << s->order);
+	account_slab(m, s, 1);
 	return p;
 }
 
+/* discard_slab: the slab (off every list, no object in use) back to the page allocator. */
 static void discard_slab(struct vmlab *m, struct kmem_cache *s, struct page *p)
 {
+	VM_BUG_ON(p->inuse != 0);
 	s->nr_slabs--;
 	s->nr_objs -= s->objects;
-	slab_stat(m, s, -(1 << s->order));
+	account_slab(m, s, -1);
 	p->flags &= ~PG_slab;
 	p->slab_cache = NULL;
 	p->freelist = NULL;
-	p->inuse = 0;
 	p->objects = 0;
 	p->frozen = 0;
 	free_pages(m, p, s->order);
+}
+
+/* The head page of the slab holding obj: slab pages other than the head are not marked
+ * (Linux: compound_head), so step back at most 2^order - 1 frames. */
+static struct page *obj_to_slab(struct vmlab *m, const void *obj)
+{
+	uint64_t pfn = virt_to_pfn(m, obj);
+	struct page *p;
+	unsigned i;
+
+	VM_BUG_ON((const uint8_t *)obj < m->ram || pfn >= m->max_pfn);
+	p = pfn_to_page(m, pfn);
+	for (i = 0; !(p->flags & PG_slab); i++) {
+		VM_BUG_ON(i >= (1u << SLUB_MAX_ORDER) || pfn == i); /* not a slab object */
+		p--;
+	}
+	return p;
+}
+
+/* ---- allocation and free ------------------------------------------------------------------ */
+
+/* ___slab_alloc: the current slab is full (or absent): file it on the full list and take the
+ * first partial slab, or a new one. NULL when no memory. */
+static struct page *___slab_alloc(struct vmlab *m, struct kmem_cache *s)
+{
+	struct page *p = s->cpu_slab;
+
+	if (p) { /* deactivate_slab of a full slab */
+		p->frozen = 0;
+		list_add(&p->lru, &s->full);
+		s->cpu_slab = NULL;
+	}
+	if (!list_empty(&s->partial)) { /* get_partial_node */
+		p = list_first_entry(&s->partial, struct page, lru);
+		list_del(&p->lru);
+	} else {
+		p = allocate_slab(m, s);
+		if (!p)
+			return NULL;
+	}
+	p->frozen = 1;
+	s->cpu_slab = p;
+	return p;
 }
 
 void *kmem_cache_alloc(struct vmlab *m, struct kmem_cache *s)
@@ -124,76 +235,58 @@ void *kmem_cache_alloc(struct vmlab *m, struct kmem_cache *s)
 	struct page *p = s->cpu_slab;
 	void *obj;
 
-	if (!p || !p->freelist) {
-		/* ___slab_alloc: retire the full current slab, take a partial one or a new one */
-		if (p) {
-			p->frozen = 0;
-			list_add(&p->lru, &s->full);
-		}
-		if (!list_empty(&s->partial)) {
-			p = list_first_entry(&s->partial, struct page, lru);
-			list_del(&p->lru);
-		} else {
-			p = allocate_slab(m, s);
-			if (!p) {
-				s->cpu_slab = NULL;
-				return NULL;
-			}
-		}
-		p->frozen = 1;
-		s->cpu_slab = p;
+	if (unlikely(!p || !p->freelist)) {
+		p = ___slab_alloc(m, s);
+		if (!p)
+			return NULL;
 	}
 	obj = p->freelist;
 	p->freelist = *(void **)obj;
 	p->inuse++;
 	s->nr_active++;
-	memset(obj, 0, s->object_size);
+	memset(obj, 0, s->size); /* callers rely on zeroed objects (Linux: __GFP_ZERO/init_on_alloc) */
 	return obj;
 }
 
-static unsigned min_partial(const struct kmem_cache *s)
-{
-	unsigned l = fls_u(s->size) / 2;
-
-	return l < 5 ? 5 : l > 10 ? 10 : l;
-}
-
-static unsigned nr_partial(const struct kmem_cache *s)
+/* Partial slabs, counted up to `limit` (the list is walked no further). */
+static unsigned nr_partial_upto(const struct kmem_cache *s, unsigned limit)
 {
 	const struct list_head *pos;
 	unsigned n = 0;
 
-	for (pos = s->partial.next; pos != &s->partial; pos = pos->next)
+	for (pos = s->partial.next; pos != &s->partial && n < limit; pos = pos->next)
 		n++;
 	return n;
 }
 
+/* __slab_free: obj goes to the head of its slab's freelist. */
 void kmem_cache_free(struct vmlab *m, struct kmem_cache *s, void *obj)
 {
-	struct page *p = virt_to_page(m, obj);
+	struct page *p = obj_to_slab(m, obj);
+	bool was_full;
 
-	/* the head page of a higher-order slab */
-	while (!(p->flags & PG_slab))
-		p--;
 	VM_BUG_ON(p->slab_cache != s || p->inuse == 0);
+	VM_BUG_ON((size_t)((uint8_t *)obj - (uint8_t *)page_address(m, p)) % s->size != 0);
+	VM_BUG_ON(obj == p->freelist); /* double free (Linux: set_freepointer's check) */
 	*(void **)obj = p->freelist;
 	p->freelist = obj;
 	s->nr_active--;
-	if (p->frozen) {
-		p->inuse--;
+	was_full = p->inuse-- == p->objects;
+	if (p->frozen)
+		return;
+	if (p->inuse == 0 && nr_partial_upto(s, min_partial(s)) >= min_partial(s)) {
+		list_del(&p->lru); /* from full (one-object slabs) or partial */
+		discard_slab(m, s, p);
 		return;
 	}
-	if (p->inuse-- == p->objects) {
-		/* was full: now partial */
+	if (was_full) { /* add_partial(DEACTIVATE_TO_TAIL) */
 		list_del(&p->lru);
-		list_add(&p->lru, &s->partial);
-	}
-	if (p->inuse == 0 && nr_partial(s) > min_partial(s)) {
-		list_del(&p->lru);
-		discard_slab(m, s, p);
+		list_add_tail(&p->lru, &s->partial);
 	}
 }
 
+/* kmem_cache_create: a new cache whose kmem_cache struct is an object of "kmem_cache".
+ * align 0 means ARCH_SLAB_MINALIGN (8). NULL when no memory. */
 struct kmem_cache *kmem_cache_create(struct vmlab *m, const char *name, unsigned size,
 				     unsigned align, unsigned flags)
 {
@@ -205,15 +298,17 @@ struct kmem_cache *kmem_cache_create(struct vmlab *m, const char *name, unsigned
 	return s;
 }
 
+/* kmem_cache_destroy: every slab back to the page allocator, the struct back to its cache.
+ * Destroying a cache with live objects is a bug. */
 void kmem_cache_destroy(struct vmlab *m, struct kmem_cache *s)
 {
-	struct page *p;
-
-	VM_BUG_ON(s->nr_active != 0);
+	VM_BUG_ON(s->nr_active != 0 || !list_empty(&s->full));
 	if (s->cpu_slab)
 		discard_slab(m, s, s->cpu_slab);
+	s->cpu_slab = NULL;
 	while (!list_empty(&s->partial)) {
-		p = list_first_entry(&s->partial, struct page, lru);
+		struct page *p = list_first_entry(&s->partial, struct page, lru);
+
 		list_del(&p->lru);
 		discard_slab(m, s, p);
 	}
@@ -221,43 +316,37 @@ void kmem_cache_destroy(struct vmlab *m, struct kmem_cache *s)
 	kmem_cache_free(m, m->kmem_cache, s);
 }
 
-/* kmalloc_index: the size class for a request. */
-static int kmalloc_index(size_t size)
-{
-	int i;
+/* ---- kmalloc ------------------------------------------------------------------------------- */
 
-	if (size <= 8)
-		return 0;
-	if (size > 64 && size <= 96)
-		return 4;
-	if (size > 128 && size <= 192)
-		return 6;
-	for (i = 0; i < (int)ARRAY_SIZE(kmalloc_sizes); i++)
-		if (size <= kmalloc_sizes[i] && i != 4 && i != 6)
-			return i;
-	return -1;
+/* kmalloc_index: the kmalloc_caches[] slot for 1 <= size <= 8192. */
+static inline unsigned kmalloc_index(size_t size)
+{
+	if (size <= 192)
+		return kmalloc_size_index[(size - 1) / 8];
+	return fls_u(size - 1) - 1; /* 193..256 -> 7 (kmalloc-256) ... 4097..8192 -> 12 */
 }
 
+/* kmalloc: a zeroed object of at least size bytes, or NULL (no memory, or above 4 MiB).
+ * Simplification: Linux returns ZERO_SIZE_PTR (a non-NULL pointer that faults) for size 0;
+ * vmlab serves it from kmalloc-8 so that every non-NULL result can be passed to kfree. */
 void *kmalloc(struct vmlab *m, size_t size)
 {
-	int i = kmalloc_index(size);
+	struct page *p;
 
-	if (i >= 0)
-		return kmem_cache_alloc(m, m->kmalloc_caches[i]);
-	if (size > (PAGE_SIZE << MAX_PAGE_ORDER))
+	if (likely(size <= KMALLOC_MAX_CACHE_SIZE))
+		return kmem_cache_alloc(m, m->kmalloc_caches[kmalloc_index(size ? size : 1)]);
+	if (size > KMALLOC_MAX_SIZE)
 		return NULL;
-	{
-		unsigned order = 0;
-		struct page *p;
-
-		while ((PAGE_SIZE << order) < size)
-			order++;
-		p = alloc_pages(m, GFP_KERNEL | __GFP_ZERO, order);
-		if (!p)
-			return NULL;
-		p->flags |= PG_kernel;
-		return page_address(m, p);
-	}
+	/* kmalloc_large: whole pages, marked so that kfree knows them.
+	 * Simplification: Linux 5.11+ adds these pages to NR_SLAB_UNRECLAIMABLE_B; vmlab leaves
+	 * them out of Slab (they show as used memory) so that Slab is exactly the slab pages of
+	 * the caches in /proc/slabinfo, which check_slab verifies. */
+	alloc_reason(m, "kmalloc_large");
+	p = alloc_pages(m, GFP_KERNEL | __GFP_ZERO, get_order(size));
+	if (!p)
+		return NULL;
+	p->flags |= PG_kernel;
+	return page_address(m, p);
 }
 
 void kfree(struct vmlab *m, const void *obj)
@@ -268,12 +357,12 @@ void kfree(struct vmlab *m, const void *obj)
 		return;
 	p = virt_to_page(m, obj);
 	if (p->flags & PG_kernel) {
+		VM_BUG_ON(((uintptr_t)obj & (PAGE_SIZE - 1)) != 0);
 		p->flags &= ~PG_kernel;
 		free_pages(m, p, (p->flags & PG_head) ? p->order : 0);
 		return;
 	}
-	while (!(p->flags & PG_slab))
-		p--;
+	p = obj_to_slab(m, obj);
 	kmem_cache_free(m, p->slab_cache, (void *)(uintptr_t)obj);
 }
 
@@ -283,44 +372,63 @@ void slab_bytes(struct vmlab *m, uint64_t *reclaimable, uint64_t *unreclaimable)
 	*unreclaimable = (uint64_t)m->node_stat[NR_SLAB_UNRECLAIMABLE_B];
 }
 
-int kmem_cache_init(struct vmlab *m)
-{
-	static struct kmem_cache boot;
-	struct kmem_cache *s;
-	size_t i;
+/* ---- boot ---------------------------------------------------------------------------------- */
 
-	/* bootstrap: a static kmem_cache allocates the real one, which then replaces it */
-	memset(&boot, 0, sizeof(boot));
-	INIT_LIST_HEAD(&boot.list);
-	cache_setup(m, &boot, "kmem_cache", sizeof(struct kmem_cache), 64, 0);
+/* The "kmem_cache" cache holds every kmem_cache struct, its own too: set it up in a struct on
+ * the stack, take the first object of its first slab, move the struct there (Linux:
+ * bootstrap() copies boot_kmem_cache the same way). */
+static int kmem_cache_bootstrap(struct vmlab *m)
+{
+	struct kmem_cache boot, *s;
+
+	cache_setup(m, &boot, "kmem_cache", sizeof(struct kmem_cache), L1_CACHE_BYTES, 0);
 	list_del(&boot.list);
 	s = kmem_cache_alloc(m, &boot);
-	if (!s)
+	if (!s) /* allocate_slab failed: nothing was allocated */
 		return -ENOMEM;
 	*s = boot;
-	if (s->cpu_slab)
-		s->cpu_slab->slab_cache = s;
+	s->cpu_slab->slab_cache = s; /* the only slab so far, and not on a list */
 	INIT_LIST_HEAD(&s->partial);
 	INIT_LIST_HEAD(&s->full);
 	list_add_tail(&s->list, &m->slab_caches);
 	m->kmem_cache = s;
+	return 0;
+}
+
+/* kmem_cache_init: kmem_cache, the kmalloc caches, the caches vmlab's objects live in.
+ * m->slab_caches must be an initialised (empty) list. 0 or -ENOMEM (the caches created so
+ * far stay, the machine is unusable and is torn down by its creator). */
+int kmem_cache_init(struct vmlab *m)
+{
+	size_t i;
+
+	if (kmem_cache_bootstrap(m))
+		return -ENOMEM;
+	/* create_kmalloc_caches: power-of-two classes naturally aligned (Linux 5.4+) */
 	for (i = 0; i < ARRAY_SIZE(kmalloc_sizes); i++) {
-		m->kmalloc_caches[i] = kmem_cache_create(m, kmalloc_names[i], kmalloc_sizes[i], 8, 0);
+		unsigned size = kmalloc_sizes[i];
+		unsigned align = (size & (size - 1)) ? KMALLOC_MIN_SIZE : size;
+
+		m->kmalloc_caches[i] = kmem_cache_create(m, kmalloc_names[i], size, align, 0);
 		if (!m->kmalloc_caches[i])
 			return -ENOMEM;
 	}
-	m->task_cachep = kmem_cache_create(m, "task_struct", sizeof(struct task_struct), 64, 0);
-	m->mm_cachep = kmem_cache_create(m, "mm_struct", sizeof(struct mm_struct), 64, 0);
-	m->vma_cachep = kmem_cache_create(m, "vm_area_struct", sizeof(struct vm_area_struct), 8, 0);
-	m->anon_vma_cachep = kmem_cache_create(m, "anon_vma", sizeof(struct anon_vma), 8, 0);
+	/* alignments as Linux creates them: SLAB_HWCACHE_ALIGN (64) for task_struct, mm_struct
+	 * and filp, the structure's own (8) for the rest */
+	m->task_cachep = kmem_cache_create(m, "task_struct", sizeof(struct task_struct),
+					   L1_CACHE_BYTES, 0);
+	m->mm_cachep = kmem_cache_create(m, "mm_struct", sizeof(struct mm_struct), L1_CACHE_BYTES, 0);
+	m->vma_cachep = kmem_cache_create(m, "vm_area_struct", sizeof(struct vm_area_struct), 0, 0);
+	m->anon_vma_cachep = kmem_cache_create(m, "anon_vma", sizeof(struct anon_vma), 0, 0);
 	m->anon_vma_chain_cachep =
-		kmem_cache_create(m, "anon_vma_chain", sizeof(struct anon_vma_chain), 8, 0);
-	m->xa_node_cachep = kmem_cache_create(m, "radix_tree_node", sizeof(struct xa_node), 8,
+		kmem_cache_create(m, "anon_vma_chain", sizeof(struct anon_vma_chain), 0, 0);
+	m->xa_node_cachep = kmem_cache_create(m, "radix_tree_node", sizeof(struct xa_node), 0,
 					      SLAB_RECLAIM_ACCOUNT);
-	m->file_cachep = kmem_cache_create(m, "filp", sizeof(struct file), 64, 0);
+	m->file_cachep = kmem_cache_create(m, "filp", sizeof(struct file), L1_CACHE_BYTES, 0);
+	/* Linux has no address_space cache: the page cache of an inode is embedded in it
+	 * (inode.i_data), so shmem inodes carry their address_space right after the inode. */
 	m->inode_cachep = kmem_cache_create(m, "shmem_inode_cache",
-					    sizeof(struct inode) + sizeof(struct address_space), 8,
-					    SLAB_RECLAIM_ACCOUNT);
+					    sizeof(struct inode) + sizeof(struct address_space), 0, 0);
 	m->mapping_cachep = NULL;
 	if (!m->task_cachep || !m->mm_cachep || !m->vma_cachep || !m->anon_vma_cachep ||
 	    !m->anon_vma_chain_cachep || !m->xa_node_cachep || !m->file_cachep || !m->inode_cachep)
@@ -328,66 +436,97 @@ int kmem_cache_init(struct vmlab *m)
 	return 0;
 }
 
-int check_slab(struct vmlab *m, char *err, size_t n)
+/* ---- checker --------------------------------------------------------------------------------- */
+
+enum slab_where { SLAB_CPU, SLAB_PARTIAL, SLAB_FULL };
+
+/* One slab: head flags, owner, freelist inside the slab on object boundaries and without
+ * loops (a chain longer than `objects` has a repeat), inuse + free = objects, and the list it
+ * is on agrees with its fill. Adds its objects in use to *active. */
+static int check_one_slab(struct vmlab *m, struct kmem_cache *s, struct page *p,
+			  enum slab_where where, uint64_t *active, char *err, size_t n)
+{
+	uint8_t *base = page_address(m, p), *end = base + (size_t)s->objects * s->size, *o;
+	unsigned free = 0;
+	uint32_t head = s->order ? PG_head : 0;
+
+	if (page_to_pfn(m, p) >= m->max_pfn || (p->flags & ~(uint32_t)PG_head) != PG_slab ||
+	    (p->flags & PG_head) != head || p->_refcount != 1 || p->slab_cache != s ||
+	    p->objects != s->objects) {
+		snprintf(err, n, "check_slab: %s: slab 0x%llx has flags 0x%x objects %u", s->name,
+			 (unsigned long long)page_to_pfn(m, p), p->flags, p->objects);
+		return -EFAULT;
+	}
+	for (o = p->freelist; o; o = *(uint8_t **)o) {
+		if (o < base || o >= end || (size_t)(o - base) % s->size || ++free > s->objects) {
+			snprintf(err, n, "check_slab: %s: slab 0x%llx freelist corrupt", s->name,
+				 (unsigned long long)page_to_pfn(m, p));
+			return -EFAULT;
+		}
+	}
+	if (p->inuse + free != p->objects || (where == SLAB_FULL && free) ||
+	    (where == SLAB_PARTIAL && !free) || (where == SLAB_CPU) != (p->frozen == 1)) {
+		snprintf(err, n, "check_slab: %s: slab 0x%llx inuse %u free %u objects %u frozen %u",
+			 s->name, (unsigned long long)page_to_pfn(m, p), p->inuse, free, p->objects,
+			 p->frozen);
+		return -EFAULT;
+	}
+	*active += p->inuse;
+	return 0;
+}
+
+static int check_slab_list(struct vmlab *m, struct kmem_cache *s, struct list_head *head,
+			   enum slab_where where, uint64_t *slabs, uint64_t *active, char *err,
+			   size_t n)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &m->slab_caches) {
-		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
-		struct list_head *lists[2] = {&s->partial, &s->full};
-		uint64_t slabs = 0, active = 0;
-		int l;
-
-		for (l = 0; l < 3; l++) {
-			struct list_head *q;
-			struct page *one = NULL;
-
-			if (l < 2) {
-				q = lists[l]->next;
-			} else {
-				one = s->cpu_slab;
-				q = NULL;
-			}
-			for (;;) {
-				struct page *p;
-				unsigned free = 0;
-				uint8_t *base, *o;
-
-				if (l < 2) {
-					if (q == lists[l])
-						break;
-					p = list_entry(q, struct page, lru);
-					q = q->next;
-				} else {
-					if (!one)
-						break;
-					p = one;
-					one = NULL;
-				}
-				base = page_address(m, p);
-				for (o = p->freelist; o; o = *(uint8_t **)o) {
-					if (o < base || o >= base + ((size_t)PAGE_SIZE << s->order) ||
-					    (size_t)(o - base) % s->size || ++free > s->objects) {
-						snprintf(err, n, "check_slab: %s: corrupt freelist", s->name);
-						return -EFAULT;
-					}
-				}
-				if (!(p->flags & PG_slab) || p->slab_cache != s ||
-				    p->inuse + free != p->objects || (l == 1 && p->inuse != p->objects) ||
-				    (l == 0 && p->inuse == p->objects) || (l == 2) != (p->frozen == 1)) {
-					snprintf(err, n, "check_slab: %s: slab counts inconsistent", s->name);
-					return -EFAULT;
-				}
-				slabs++;
-				active += p->inuse;
-			}
-		}
-		if (slabs != s->nr_slabs || active != s->nr_active || s->nr_objs != slabs * s->objects) {
-			snprintf(err, n, "check_slab: %s: %llu slabs %llu active, counters %llu %llu", s->name,
-				 (unsigned long long)slabs, (unsigned long long)active,
-				 (unsigned long long)s->nr_slabs, (unsigned long long)s->nr_active);
+	list_for_each(pos, head) {
+		if (++*slabs > s->nr_slabs) {
+			snprintf(err, n, "check_slab: %s: more slabs on lists than nr_slabs %llu",
+				 s->name, (unsigned long long)s->nr_slabs);
 			return -EFAULT;
 		}
+		if (check_one_slab(m, s, list_entry(pos, struct page, lru), where, active, err, n))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+int check_slab(struct vmlab *m, char *err, size_t n)
+{
+	struct list_head *pos;
+	int64_t bytes[2] = {0, 0}; /* unreclaimable, reclaimable */
+
+	list_for_each(pos, &m->slab_caches) {
+		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
+		uint64_t slabs = 0, active = 0;
+
+		if (s->cpu_slab) {
+			slabs++;
+			if (check_one_slab(m, s, s->cpu_slab, SLAB_CPU, &active, err, n))
+				return -EFAULT;
+		}
+		if (check_slab_list(m, s, &s->partial, SLAB_PARTIAL, &slabs, &active, err, n) ||
+		    check_slab_list(m, s, &s->full, SLAB_FULL, &slabs, &active, err, n))
+			return -EFAULT;
+		if (slabs != s->nr_slabs || active != s->nr_active ||
+		    s->nr_objs != slabs * s->objects) {
+			snprintf(err, n, "check_slab: %s: %llu slabs %llu active, counters %llu %llu %llu",
+				 s->name, (unsigned long long)slabs, (unsigned long long)active,
+				 (unsigned long long)s->nr_slabs, (unsigned long long)s->nr_active,
+				 (unsigned long long)s->nr_objs);
+			return -EFAULT;
+		}
+		bytes[!!s->reclaimable] += (int64_t)(s->nr_slabs * slab_bytes_of(s));
+	}
+	if (bytes[0] != m->node_stat[NR_SLAB_UNRECLAIMABLE_B] ||
+	    bytes[1] != m->node_stat[NR_SLAB_RECLAIMABLE_B]) {
+		snprintf(err, n, "check_slab: slab pages hold %lld + %lld bytes, node stats %lld + %lld",
+			 (long long)bytes[0], (long long)bytes[1],
+			 (long long)m->node_stat[NR_SLAB_UNRECLAIMABLE_B],
+			 (long long)m->node_stat[NR_SLAB_RECLAIMABLE_B]);
+		return -EFAULT;
 	}
 	return 0;
 }
