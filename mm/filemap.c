@@ -401,30 +401,22 @@ struct file *filemap_open(struct vmlab *m, const char *path, int *err)
 	return f;
 }
 
+static int mkclean_one(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr,
+		       pteval_t *ptep, struct page *page)
+{
+	(void)page;
+	if (*ptep & (_PAGE_RW | _PAGE_DIRTY)) {
+		*ptep &= ~(_PAGE_RW | _PAGE_DIRTY);
+		flush_tlb_mm_range(m, vma->vm_mm, addr, addr + PAGE_SIZE);
+	}
+	return 0;
+}
+
 /* folio_mkclean: write-protects and cleans every PTE mapping the page, so that the next
  * write faults (and dirties it) again. */
 static void folio_mkclean(struct vmlab *m, struct page *page)
 {
-	struct address_space *mapping = page->mapping;
-	struct list_head *pos;
-
-	list_for_each(pos, &mapping->i_mmap) {
-		struct vm_area_struct *vma = list_entry(pos, struct vm_area_struct, shared);
-		uint64_t addr;
-		pteval_t *pte;
-
-		if (page->index < vma->vm_pgoff ||
-		    page->index >= vma->vm_pgoff + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT))
-			continue;
-		addr = vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT);
-		pte = walk_to_pte(m, vma->vm_mm, vma->vm_mm->pgd, addr, false);
-		if (!pte || !(*pte & _PAGE_PRESENT) || pte_pfn(*pte) != page_to_pfn(m, page))
-			continue;
-		if (*pte & (_PAGE_RW | _PAGE_DIRTY)) {
-			*pte &= ~(_PAGE_RW | _PAGE_DIRTY);
-			flush_tlb_mm_range(m, vma->vm_mm, addr, addr + PAGE_SIZE);
-		}
-	}
+	rmap_walk_file(m, page, mkclean_one);
 }
 
 /* Writes the dirty pages of [start, end] back (to the host file when it may be written, else

@@ -274,6 +274,9 @@ void folio_add_new_anon_rmap(struct vmlab *m, struct page *page, struct vm_area_
 void page_add_anon_rmap(struct vmlab *m, struct page *page);
 void page_add_file_rmap(struct vmlab *m, struct page *page);
 void page_remove_rmap(struct vmlab *m, struct page *page);
+typedef int (*rmap_one_fn)(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr,
+			   pteval_t *ptep, struct page *page);
+int rmap_walk_file(struct vmlab *m, struct page *page, rmap_one_fn fn);
 
 /* ---- mm/shmem.c: shared anonymous memory -------------------------------------------------- */
 

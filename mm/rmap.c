@@ -190,3 +190,31 @@ void page_remove_rmap(struct vmlab *m, struct page *page)
 	if (--page->_mapcount == 0)
 		mod_node_page_state(m, (page->flags & PG_anon) ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);
 }
+
+/* rmap_walk_file: calls fn for each PTE that maps a page-cache page, found through the
+ * file's i_mmap list of VMAs (Linux: an interval tree); returns the sum of fn's results. */
+int rmap_walk_file(struct vmlab *m, struct page *page,
+			  int (*fn)(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr,
+				    pteval_t *ptep, struct page *page))
+{
+	struct list_head *pos;
+	int r = 0;
+
+	list_for_each(pos, &((struct address_space *)page->mapping)->i_mmap) {
+		struct vm_area_struct *vma = list_entry(pos, struct vm_area_struct, shared);
+		uint64_t addr;
+		pteval_t *pte;
+
+		if (page->index < vma->vm_pgoff ||
+		    page->index >= vma->vm_pgoff + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT))
+			continue;
+		addr = vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT);
+		pte = walk_to_pte(m, vma->vm_mm, vma->vm_mm->pgd, addr, false);
+		if (!pte || !pte_present(*pte) || (*pte & _PAGE_SPECIAL) ||
+		    pte_pfn(*pte) != page_to_pfn(m, page))
+			continue;
+		r += fn(m, vma, addr, pte, page);
+	}
+	return r;
+}
+

@@ -22,32 +22,6 @@
 
 #define SWAP_CLUSTER_MAX 32
 
-/* Calls fn(m, vma, addr, ptep) for each PTE that maps page (a page-cache page). */
-static int rmap_walk_file(struct vmlab *m, struct page *page,
-			  int (*fn)(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr,
-				    pteval_t *ptep, struct page *page))
-{
-	struct list_head *pos;
-	int r = 0;
-
-	list_for_each(pos, &((struct address_space *)page->mapping)->i_mmap) {
-		struct vm_area_struct *vma = list_entry(pos, struct vm_area_struct, shared);
-		uint64_t addr;
-		pteval_t *pte;
-
-		if (page->index < vma->vm_pgoff ||
-		    page->index >= vma->vm_pgoff + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT))
-			continue;
-		addr = vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT);
-		pte = walk_to_pte(m, vma->vm_mm, vma->vm_mm->pgd, addr, false);
-		if (!pte || !pte_present(*pte) || (*pte & _PAGE_SPECIAL) ||
-		    pte_pfn(*pte) != page_to_pfn(m, page))
-			continue;
-		r += fn(m, vma, addr, pte, page);
-	}
-	return r;
-}
-
 /* folio_referenced_one: counts and clears the young bit (no TLB flush, as x86's
  * ptep_clear_flush_young skips it). */
 static int referenced_one(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr,
