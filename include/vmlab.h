@@ -37,6 +37,8 @@ typedef struct vmlab_config {
 	char thp[8];           /* never | madvise | always (default never) */
 	uint64_t disk_latency_ns; /* simulated disk: cost of each I/O request (default 100 us) */
 	uint64_t disk_bw;         /* simulated disk: bytes a second (default 500 MiB/s) */
+	uint64_t resident_pages;  /* 0: no limit; else at most this many user pages resident at
+	                           * once, evicted by `policy` (replay --resident; swap issue) */
 } vmlab_config_t;
 
 void vmlab_config_default(vmlab_config_t *cfg);

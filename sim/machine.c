@@ -63,6 +63,8 @@ static int config_valid(const vmlab_config_t *c)
 		return 0;
 	if (c->disk_bw == 0)
 		return 0;
+	if (c->resident_pages)
+		return 0; /* the resident limit arrives with the replacement policies */
 	return 1;
 }
 
