@@ -1,11 +1,12 @@
-/* mm/filemap.c - the page cache of host files: file faults, read-around, dirtying, writeback.
+/* mm/filemap.c - the page cache of host files: file faults, read(), dirtying, writeback.
  *
- * Mirrors mm/filemap.c (filemap_fault, filemap_map_pages, filemap_add_folio, the page cache
- * as an xarray per inode), mm/readahead.c (read-around for mmap faults: ra_pages = 32 pages,
- * 128 KiB, centred on the fault; async readahead when a fault meets the PG_readahead mark;
- * none with MADV_RANDOM, forward with MADV_SEQUENTIAL), mm/page-writeback.c
- * (folio_mark_dirty, writeback with folio_mkclean so that the next write faults again) and
- * mm/msync.c.
+ * Mirrors mm/filemap.c (filemap_fault with do_sync_mmap_readahead: mmap read-around of
+ * ra_pages = 32 pages centred on the fault, none with MADV_RANDOM, a sequential window with
+ * MADV_SEQUENTIAL, none either once the file's mmap_miss passes MMAP_LOTSAMISS;
+ * do_async_mmap_readahead when a fault meets the PG_readahead page; filemap_map_pages for
+ * fault-around; filemap_read for kernel_read; the page cache as an xarray per inode),
+ * mm/page-writeback.c (folio_mark_dirty, writeback with folio_mkclean so that the next write
+ * faults again) and mm/msync.c. The readahead windows themselves are in mm/readahead.c.
  *
  * A host file named by a scenario is opened read-only; only files inside the directory given
  * by --writable DIR are opened for writing, and only those are written back to the host.
@@ -21,8 +22,8 @@
  *
  * Simplifications: background writeback runs between operations (Linux: a flusher thread,
  * and writers throttled near vm.dirty_ratio); it writes inode by inode in page order, not
- * oldest first; no file truncation while mapped; the page cache is not reclaimed under memory
- * pressure yet (drop_caches only).
+ * oldest first; no file truncation while mapped; read() marks a page referenced but does not
+ * activate it on a second read (folio_mark_accessed).
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -33,8 +34,7 @@
 
 #include "mm/internal.h"
 
-#define RA_PAGES 32       /* VM_READAHEAD_PAGES: 128 KiB */
-#define RA_ASYNC_PAGES 8  /* read-around marks the page at start + size - size/4 */
+#define MMAP_LOTSAMISS 100 /* mmap read-around stops after this many more misses than hits */
 
 struct file_inode {
 	struct inode inode;          /* must come first */
@@ -117,17 +117,16 @@ static void folio_clear_dirty(struct vmlab *m, struct page *page)
 		mod_node_page_state(m, NR_FILE_DIRTY, -1);
 }
 
-/* filemap_add_folio + the read: a new page for pgoff filled from the host file (zeros past
- * EOF). Returns the page (the cache holds its reference) or NULL when out of memory. */
-static struct page *read_cache_page(struct vmlab *m, struct file_inode *fi, uint64_t pgoff)
+struct page *page_cache_read_new(struct vmlab *m, struct inode *inode, uint64_t pgoff, gfp_t gfp)
 {
+	struct file_inode *fi = FI(inode);
 	struct address_space *mapping = &fi->mapping;
 	struct page *page;
 	uint8_t *data;
 	ssize_t n;
 
 	alloc_reason(m, "the page cache");
-	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0);
+	page = alloc_pages(m, gfp, 0);
 	if (!page)
 		return NULL;
 	if (xa_store(&mapping->i_pages, pgoff, page)) {
@@ -154,8 +153,7 @@ static struct page *read_cache_page(struct vmlab *m, struct file_inode *fi, uint
 	return page;
 }
 
-/* One disk request of `pages` pages: latency plus transfer time. */
-static void disk_io(struct vmlab *m, uint64_t pages)
+void disk_io(struct vmlab *m, uint64_t pages)
 {
 	if (!pages)
 		return;
@@ -173,75 +171,93 @@ void dirty_thresholds(struct vmlab *m, uint64_t *bg, uint64_t *thresh)
 	*bg = x * 10 / 100;     /* vm.dirty_background_ratio */
 }
 
-/* Reads the missing pages of [start, start + nr) (clipped to EOF); marks `mark` (if read)
- * with PG_readahead. Returns the pages read. */
-static uint64_t do_page_cache_ra(struct vmlab *m, struct file_inode *fi, uint64_t start,
-				 uint64_t nr, uint64_t mark, uint64_t already)
+static void ra_init(struct readahead_control *rc, struct vmlab *m, struct file *f, uint64_t hold)
 {
-	uint64_t end = MIN(start + nr, size_pages(&fi->inode)), i, read = 0;
+	rc->m = m;
+	rc->file = f;
+	rc->inode = f->f_inode;
+	rc->hold = hold;
+	rc->held = NULL;
+	rc->held_new = 0;
+}
 
-	for (i = start; i < end; i++) {
-		struct page *p;
+/* do_sync_mmap_readahead: the fault missed the cache. Returns the faulting page with a
+ * reference when the readahead read it. */
+static struct page *do_sync_mmap_readahead(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct file *file = vma->vm_file;
+	struct file_ra_state *ra = &file->f_ra;
+	struct readahead_control rc;
 
-		if (xa_load(&fi->mapping.i_pages, i))
-			continue;
-		p = read_cache_page(m, fi, i);
-		if (!p)
-			break;
-		if (i == mark)
-			p->flags |= PG_readahead;
-		read++;
+	ra_init(&rc, vmf->m, file, vmf->pgoff);
+	if ((vma->vm_flags & VM_RAND_READ) || !ra->ra_pages)
+		return NULL; /* MADV_RANDOM: no readahead at all */
+	if (vma->vm_flags & VM_SEQ_READ) {
+		page_cache_sync_ra(&rc, vmf->pgoff, ra->ra_pages);
+		return rc.held;
 	}
-	disk_io(m, read + already); /* one request, with pages the caller read just before */
-	return read;
+	if (ra->mmap_miss < MMAP_LOTSAMISS * 10)
+		ra->mmap_miss++;
+	if (ra->mmap_miss > MMAP_LOTSAMISS)
+		return NULL; /* this file misses much more than it hits: stop bothering */
+	/* read-around: ra_pages centred on the fault, the last quarter asynchronous */
+	ra->start = vmf->pgoff > ra->ra_pages / 2 ? vmf->pgoff - ra->ra_pages / 2 : 0;
+	ra->size = ra->ra_pages;
+	ra->async_size = ra->ra_pages / 4;
+	page_cache_ra_window(&rc);
+	return rc.held;
+}
+
+/* do_async_mmap_readahead: a cached page was found; a hit lowers mmap_miss, and the
+ * PG_readahead mark starts the next window. */
+static void do_async_mmap_readahead(struct vm_fault *vmf, struct page *page)
+{
+	struct file *file = vmf->vma->vm_file;
+	struct file_ra_state *ra = &file->f_ra;
+	struct readahead_control rc;
+
+	if ((vmf->vma->vm_flags & VM_RAND_READ) || !ra->ra_pages)
+		return;
+	if (ra->mmap_miss)
+		ra->mmap_miss--;
+	if (page->flags & PG_readahead) {
+		ra_init(&rc, vmf->m, file, UINT64_MAX);
+		page_cache_async_ra(&rc, page, ra->ra_pages);
+	}
 }
 
 static unsigned filemap_fault(struct vm_fault *vmf)
 {
 	struct vmlab *m = vmf->m;
-	struct vm_area_struct *vma = vmf->vma;
-	struct file_inode *fi = FI(vma->vm_file->f_inode);
+	struct inode *inode = vmf->vma->vm_file->f_inode;
 	struct page *page;
 	unsigned ret = 0;
 
-	if (vmf->pgoff >= size_pages(&fi->inode))
+	if (vmf->pgoff >= size_pages(inode))
 		return VM_FAULT_SIGBUS; /* wholly beyond EOF */
-	page = xa_load(&fi->mapping.i_pages, vmf->pgoff);
+	page = xa_load(&inode->i_mapping->i_pages, vmf->pgoff);
 	if (page) {
 		get_page(page); /* held before any readahead can make reclaim run */
-		if (page->flags & PG_readahead) {
-			/* do_async_mmap_readahead: the marked page starts the next window */
-			page->flags &= ~PG_readahead;
-			if (!(vma->vm_flags & VM_RAND_READ)) {
-				uint64_t start = vmf->pgoff + RA_ASYNC_PAGES;
-
-				do_page_cache_ra(m, fi, start, RA_PAGES,
-						 start + RA_PAGES - RA_ASYNC_PAGES, 0);
-			}
-		}
+		do_async_mmap_readahead(vmf, page);
 	} else {
-		/* do_sync_mmap_readahead: none for MADV_RANDOM, forward for MADV_SEQUENTIAL,
-		 * otherwise read-around centred on the fault. The faulting page is read first
-		 * and held, so that reclaim running inside the readahead cannot take it. */
-		uint64_t start = vmf->pgoff, nr = 1;
-
-		page = read_cache_page(m, fi, vmf->pgoff);
-		if (!page)
-			return VM_FAULT_OOM;
-		get_page(page);
-		if (vma->vm_flags & VM_SEQ_READ) {
-			nr = RA_PAGES;
-		} else if (!(vma->vm_flags & VM_RAND_READ)) {
-			start = vmf->pgoff > RA_PAGES / 2 ? vmf->pgoff - RA_PAGES / 2 : 0;
-			nr = RA_PAGES;
-		}
-		do_page_cache_ra(m, fi, start, nr, nr > 1 ? start + nr - RA_ASYNC_PAGES : UINT64_MAX, 1);
 		count_vm_event(m, PGMAJFAULT);
 		ret = VM_FAULT_MAJOR;
+		page = do_sync_mmap_readahead(vmf);
+		if (!page) {
+			/* no readahead (or it could not read this page): read it alone */
+			page = page_cache_read_new(m, inode, vmf->pgoff, GFP_HIGHUSER_MOVABLE);
+			if (!page)
+				return VM_FAULT_OOM;
+			get_page(page);
+			disk_io(m, 1);
+		}
 		if (unlikely(explaining(m)))
 			explain_note(m, "filemap_fault: page %llu of %s not cached: read from the disk "
-					"(major fault, read-around of %llu pages)",
-				     (unsigned long long)vmf->pgoff, fi->path, (unsigned long long)nr);
+					"(major fault; readahead window %u pages at %llu)",
+				     (unsigned long long)vmf->pgoff, FI(inode)->path,
+				     vmf->vma->vm_file->f_ra.size,
+				     (unsigned long long)vmf->vma->vm_file->f_ra.start);
 	}
 	vmf->page = page;
 	return ret;
@@ -276,6 +292,12 @@ unsigned filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t 
 		set_pte_page(m, vmf->vma, vmf->address + ((idx - vmf->pgoff) << PAGE_SHIFT), ptep,
 			     page, false, idx != vmf->pgoff);
 		mapped++;
+	}
+	/* the pages mapped here were hits: they pay back mmap_miss (shmem has no readahead) */
+	if (!inode->shmem) {
+		struct file_ra_state *ra = &vmf->vma->vm_file->f_ra;
+
+		ra->mmap_miss = mapped >= ra->mmap_miss ? 0 : ra->mmap_miss - mapped;
 	}
 	return mapped;
 }
@@ -397,6 +419,7 @@ struct file *filemap_open(struct vmlab *m, const char *path, int *err)
 	f->f_inode = &fi->inode;
 	snprintf(f->path, sizeof(f->path), "%s", fi->path);
 	f->f_count = 1;
+	file_ra_state_init(&f->f_ra);
 	fi->inode.i_count++;
 	return f;
 }
@@ -522,17 +545,65 @@ int do_msync(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t len
 	return unmapped ? -ENOMEM : 0;
 }
 
-/* MADV_WILLNEED on a file mapping: read the range into the page cache without mapping it. */
+/* MADV_WILLNEED on a file mapping (vfs_fadvise POSIX_FADV_WILLNEED): force_page_cache_ra of
+ * the range, which reads at most max(io_pages, ra_pages) pages, without mapping them. */
 void filemap_willneed(struct vmlab *m, struct vm_area_struct *vma, uint64_t start, uint64_t end)
 {
-	struct inode *inode;
+	struct readahead_control rc;
 	uint64_t first;
 
 	if (!vma->vm_file || vma->vm_file->f_inode->shmem)
 		return;
-	inode = vma->vm_file->f_inode;
 	first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
-	do_page_cache_ra(m, FI(inode), first, (end - start) >> PAGE_SHIFT, UINT64_MAX, 0);
+	ra_init(&rc, m, vma->vm_file, UINT64_MAX);
+	force_page_cache_ra(&rc, first, (end - start) >> PAGE_SHIFT);
+}
+
+/* filemap_read: the page-cache side of read(2). A missing page starts synchronous readahead
+ * for the rest of the request, a PG_readahead page the next window (filemap_get_pages). */
+int64_t filemap_read(struct vmlab *m, struct file *f, void *buf, uint64_t len, uint64_t pos)
+{
+	struct inode *inode = f->f_inode;
+	struct address_space *mapping = inode->i_mapping;
+	uint64_t end, last_index, done = 0;
+	uint8_t *out = buf;
+
+	if (pos >= inode->i_size || !len)
+		return 0;
+	end = MIN(pos + len, inode->i_size);
+	last_index = (end + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	while (pos < end) {
+		uint64_t index = pos >> PAGE_SHIFT, off = pos & (PAGE_SIZE - 1);
+		uint64_t n = MIN(PAGE_SIZE - off, end - pos);
+		struct page *page = xa_load(&mapping->i_pages, index);
+		struct readahead_control rc;
+
+		if (!page) {
+			ra_init(&rc, m, f, index);
+			page_cache_sync_ra(&rc, index, last_index - index);
+			page = rc.held;
+			if (!page) {
+				page = page_cache_read_new(m, inode, index, GFP_HIGHUSER_MOVABLE);
+				if (!page)
+					return done ? (int64_t)done : -ENOMEM;
+				get_page(page);
+				disk_io(m, 1);
+			}
+		} else {
+			get_page(page);
+			if (page->flags & PG_readahead) {
+				ra_init(&rc, m, f, UINT64_MAX);
+				page_cache_async_ra(&rc, page, last_index - index);
+			}
+		}
+		memcpy(out + done, (uint8_t *)page_address(m, page) + off, n);
+		page->flags |= PG_referenced; /* folio_mark_accessed, first step */
+		folio_put(m, page);
+		done += n;
+		pos += n;
+	}
+	f->f_ra.prev_pos = (int64_t)pos;
+	return (int64_t)done;
 }
 
 /* drop_caches (echo 1 > /proc/sys/vm/drop_caches): frees clean, unmapped page-cache pages. */

@@ -72,6 +72,7 @@ typedef unsigned gfp_t;
 #define __GFP_HIGH 0x20u
 #define __GFP_NOWARN 0x200u
 #define __GFP_RECLAIM 0x400u
+#define __GFP_NORETRY 0x10000u /* give up rather than call the OOM killer (readahead) */
 #define __GFP_MOVABLE 0x08u
 #define GFP_KERNEL (__GFP_RECLAIM)
 #define GFP_ATOMIC (__GFP_HIGH)
@@ -296,7 +297,42 @@ uint64_t try_to_free_pages(struct vmlab *m, int highest_zoneidx);
  * allocation), -EINTR when the victim is the allocating task, -ENOMEM when none is left. */
 int out_of_memory(struct vmlab *m);
 
+/* ---- mm/readahead.c: readahead windows --------------------------------------------------- */
+
+#define VM_READAHEAD_PAGES 32 /* 128 KiB: the default readahead window (bdi->ra_pages) */
+#define READAHEAD_GFP (GFP_HIGHUSER_MOVABLE | __GFP_NORETRY | __GFP_NOWARN)
+
+/* readahead_control: what a readahead call works on. hold: a page index the caller needs;
+ * when readahead reads it, held gets that page with a reference for the caller. */
+struct readahead_control {
+	struct vmlab *m;
+	struct file *file;   /* its f_ra is the state */
+	struct inode *inode; /* the file's inode (page cache, size) */
+	uint64_t hold;       /* UINT64_MAX: none */
+	struct page *held;   /* set when the held page was read here */
+	int held_new;        /* internal: the held page was read in this window */
+};
+
+void file_ra_state_init(struct file_ra_state *ra);
+/* A read (or a MADV_SEQUENTIAL fault) of req_count pages at index missed the cache. */
+void page_cache_sync_ra(struct readahead_control *rc, uint64_t index, uint64_t req_count);
+/* A read met the PG_readahead page: start the next window. */
+void page_cache_async_ra(struct readahead_control *rc, struct page *page, uint64_t req_count);
+/* WILLNEED: read [index, index + nr), at most max(io_pages, ra_pages) pages. */
+void force_page_cache_ra(struct readahead_control *rc, uint64_t index, uint64_t nr);
+/* Reads the window the file's f_ra describes (mmap read-around). */
+void page_cache_ra_window(struct readahead_control *rc);
+
 /* ---- mm/filemap.c: host files and their page cache ----------------------------------- */
+
+/* A new page-cache page of inode at index, read from the file (zeros past EOF); the cache
+ * holds its reference. NULL when memory runs out (gfp says whether to try hard). */
+struct page *page_cache_read_new(struct vmlab *m, struct inode *inode, uint64_t index, gfp_t gfp);
+/* One simulated disk request of `pages` pages (nothing for 0): latency + transfer time. */
+void disk_io(struct vmlab *m, uint64_t pages);
+/* filemap_read (kernel_read of a file): copies [pos, pos + len) of the file into buf through
+ * the page cache, with readahead. Returns the bytes read (short at EOF), or -ENOMEM. */
+int64_t filemap_read(struct vmlab *m, struct file *f, void *buf, uint64_t len, uint64_t pos);
 
 void mapping_init(struct vmlab *m, struct address_space *mapping, struct inode *host);
 /* Marks a page dirty (NR_FILE_DIRTY for regular files). */

@@ -218,10 +218,22 @@ struct address_space {
 	struct list_head i_mmap;        /* VMAs mapping this (Linux: interval tree) */
 };
 
+/* file_ra_state: the readahead state of an open file (include/linux/fs.h). */
+struct file_ra_state {
+	uint64_t start;                 /* first page of the current readahead window */
+	uint32_t size;                  /* pages in the window */
+	uint32_t async_size;            /* the next window starts when this many are left */
+	uint32_t ra_pages;              /* largest window (bdi->ra_pages: 32 pages, 128 KiB) */
+	uint32_t mmap_miss;             /* page-cache misses of mmap faults (read-around stops
+	                                 * above MMAP_LOTSAMISS) */
+	int64_t prev_pos;               /* byte after the last read(), -1 when none */
+};
+
 struct file {
 	struct inode *f_inode;          /* the object */
 	char path[160];                 /* the name shown in maps */
 	int f_count;                    /* references (VMAs) */
+	struct file_ra_state f_ra;      /* readahead state (read() and mmap faults) */
 };
 
 struct vm_area_struct {

@@ -563,8 +563,9 @@ static struct page *get_page_from_freelist(struct vmlab *m, gfp_t gfp, unsigned 
 
 /* __alloc_pages_slowpath: no zone is above its min watermark (or none has the block).
  *  - user pages (__GFP_MOVABLE): direct reclaim, then the pcp lists drained, then the OOM
- *    killer; retried while either frees something (at most MAX_OOM_RETRIES kills). They never
- *    go below the min watermark: NULL means the caller's fault fails (VM_FAULT_OOM).
+ *    killer (not for __GFP_NORETRY: readahead gives up instead); retried while either frees
+ *    something (at most MAX_OOM_RETRIES kills). They never go below the min watermark:
+ *    NULL means the caller's fault fails (VM_FAULT_OOM).
  *  - kernel pages: the reserves below min, then the pcp lists drained.
  * Simplification: Linux reclaims for every __GFP_DIRECT_RECLAIM allocation, compacts for
  * order > 0 and lets only PF_MEMALLOC tasks and OOM victims below min (ALLOC_NO_WATERMARKS);
@@ -588,7 +589,8 @@ static struct page *__alloc_pages_slowpath(struct vmlab *m, gfp_t gfp, unsigned 
 				p = get_page_from_freelist(m, gfp, order, highest_zoneidx, true);
 				if (p)
 					return p;
-				if (m->in_reclaim || kills++ >= MAX_OOM_RETRIES || out_of_memory(m) != 0)
+				if (m->in_reclaim || (gfp & __GFP_NORETRY) ||
+				    kills++ >= MAX_OOM_RETRIES || out_of_memory(m) != 0)
 					return NULL;
 			}
 			p = get_page_from_freelist(m, gfp, order, highest_zoneidx, true);

@@ -183,6 +183,38 @@ V
 $V run --check reclaim-mapped.vms > out
 ! grep -q "killed" out
 
+# readahead (mm/readahead.c): read-around keeps one window ahead of a sequential scan (one
+# major fault, plus one minor fault for the first window's PG_readahead page); MADV_SEQUENTIAL
+# starts a sequential window whose marks fall on fault-around blocks; MADV_RANDOM reads each
+# page alone; WILLNEED reads at most max(io_pages, ra_pages) = 320 pages
+for adv in normal:1025:1:179200 sequential:1024:1:179200 random:0:16384:1766391; do
+	IFS=: read a minf majf us <<EOF2
+$adv
+EOF2
+	cat > ra-$a.vms <<V
+machine ram=512M
+spawn p
+p: f = mmap 64M r--p file=big fixed=0x7f0000000000
+p: madvise f 64M $a
+p: touch f 64M r
+expect p.minflt == $minf
+expect p.majflt == $majf
+expect vmstat.pgmajfault == $majf
+expect clock.us == $us
+V
+	$V run --check ra-$a.vms
+done
+# mmap_miss: strided faults that never hit a cached page stop read-around after 100 misses
+{ echo "machine ram=512M"; echo "spawn p"; echo "p: f = mmap 64M r--p file=big fixed=0x7f0000000000"
+  i=0; while [ $i -lt 200 ]; do echo "p: load f+$((i * 262144)) 1"; i=$((i + 1)); done
+  echo "expect p.majflt == 200"
+  echo "expect meminfo.Cached == 13200K        # 100 windows of 32 pages, then 100 single pages"
+  echo "p: g = mmap 4M r--p file=big offset=60M"
+  echo "p: madvise g 4M willneed"
+  echo "expect meminfo.Cached == 14480K        # + 320 pages (1280 KiB, io_pages)"
+} > ra-miss.vms
+$V run --check ra-miss.vms
+
 # errors: missing file, a directory, unaligned offset
 printf 'spawn p\np: f = mmap 4K r--p file=nope\n' > e1.vms
 set +e
