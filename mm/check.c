@@ -10,7 +10,8 @@
  *     plus one for a page-cache page; per-mm RSS counters equal the PTEs counted by type;
  *     page-table frames match NR_PAGETABLE and each mm's pgtables_bytes;
  *  5. LRU lists hold exactly the PG_lru pages, sizes match the counters;
- *  6. NR_ANON_MAPPED and NR_FILE_MAPPED equal the pages mapped of each kind;
+ *  6. NR_ANON_MAPPED and NR_FILE_MAPPED equal the pages mapped of each kind (the vDSO's
+ *     kernel pages count as file pages);
  *  7. every valid TLB entry of a loaded or up-to-date address space matches its PTE;
  *  8. with no process left, every user frame is back in the allocator.
  */
@@ -233,6 +234,14 @@ int check_all(struct vmlab *m, char *err, size_t n)
 		if ((uint32_t)p->_mapcount != cs.maps[pfn] && !(p->flags & (PG_slab | PG_buddy | PG_pcp)))
 			FAIL("check: frame %llx mapcount %d, but %u PTEs map it",
 			     (unsigned long long)pfn, p->_mapcount, cs.maps[pfn]);
+		if ((p->flags & PG_kernel) && p->_mapcount > 0) {
+			/* a kernel page mapped into user space (the vDSO image): one reference of
+			 * its own plus one a PTE, counted in Mapped as folio_add_file_rmap does */
+			if (p->_refcount != p->_mapcount + 1)
+				FAIL("check: kernel frame %llx refcount %d, mapcount %d",
+				     (unsigned long long)pfn, p->_refcount, p->_mapcount);
+			file_mapped++;
+		}
 		if (p->flags & (PG_slab | PG_buddy | PG_pcp | PG_pgtable | PG_reserved | PG_kernel |
 				PG_vmalloc))
 			continue;

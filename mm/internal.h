@@ -398,8 +398,25 @@ int do_mremap(struct vmlab *m, struct task_struct *t, uint64_t addr, uint64_t ol
 	      uint64_t new_len, int flags, uint64_t new_addr, uint64_t *out);
 int do_brk(struct vmlab *m, struct task_struct *t, int64_t delta, uint64_t *old);
 int do_madvise(struct vmlab *m, struct task_struct *t, uint64_t start, uint64_t len, int advice);
+#define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+#define VM_STACK_FLAGS (VM_GROWSDOWN | VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT)
 /* Sets up an empty mm: PGD, layout (mmap_base, stack, brk), the stack VMA. */
 int mm_setup_new(struct vmlab *m, struct mm_struct *mm);
+/* The first half of it: PGD and layout (arch_pick_mmap_layout, randomized with ASLR);
+ * *stack_top gets where the stack ends (randomize_stack_top). No VMA yet. */
+int mm_init_layout(struct vmlab *m, struct mm_struct *mm, uint64_t *stack_top);
+/* A stack VMA [start, end) with vm_flags (VM_STACK_FLAGS, maybe VM_EXEC), accounted. */
+struct vm_area_struct *insert_stack_vma(struct vmlab *m, struct mm_struct *mm, uint64_t start,
+					uint64_t end, uint64_t vm_flags);
+/* vm_brk_flags: anonymous memory at the fixed range [addr, addr + len) (the ELF loaders' bss),
+ * replacing what was there; extra may add VM_EXEC. 0 or -errno. */
+int vm_brk_flags(struct vmlab *m, struct mm_struct *mm, uint64_t addr, uint64_t len,
+		 uint64_t extra);
+/* _install_special_mapping: a VMA of the kernel's own pages ([vdso], [vvar]); ops gives its
+ * name and its fault handler. NULL when out of memory. */
+struct vm_area_struct *install_special_mapping(struct vmlab *m, struct mm_struct *mm, uint64_t addr,
+					       uint64_t len, uint64_t vm_flags,
+					       const struct vm_operations_struct *ops);
 /* Splits vma at addr: vma keeps [vm_start, addr), a new VMA gets the rest. 0 or -ENOMEM. */
 int split_vma(struct vmlab *m, struct mm_struct *mm, struct vm_area_struct *vma, uint64_t addr);
 /* Merges vma with compatible neighbours (vma_merge); returns the surviving VMA. */

@@ -173,7 +173,8 @@ struct vm_fault;
 
 /* vm_operations_struct: how a non-anonymous VMA gets its pages. */
 struct vm_operations_struct {
-	const char *name;
+	const char *name; /* the name maps shows for a VMA without a file ([vdso] ...), or the
+	                   * kind of object for the others */
 	/* Finds or reads the page for vmf->pgoff; sets vmf->page with a reference held.
 	 * Returns VM_FAULT_* bits. */
 	unsigned (*fault)(struct vm_fault *vmf);

@@ -47,10 +47,9 @@ static void vm_acct(struct vmlab *m, uint64_t vm_flags, int64_t pages)
 
 /* ---- layout ------------------------------------------------------------------------------- */
 
-int mm_setup_new(struct vmlab *m, struct mm_struct *mm)
+int mm_init_layout(struct vmlab *m, struct mm_struct *mm, uint64_t *stack_top)
 {
 	uint64_t top = TASK_SIZE_MAX, gap = STACK_RLIMIT + STACK_GUARD_GAP, rnd = 0;
-	struct vm_area_struct *stack;
 	int err;
 
 	INIT_LIST_HEAD(&mm->mmap_list);
@@ -73,25 +72,45 @@ int mm_setup_new(struct vmlab *m, struct mm_struct *mm)
 	mm->free_area_cache = mm->mmap_base;
 	mm->cached_hole_size = 0;
 	/* Simplification: a spawned process has no program yet; its break starts where the
-	 * kernel would load a PIE (ELF_ET_DYN_BASE), randomized like brk when ASLR is on. */
+	 * kernel would load a PIE (ELF_ET_DYN_BASE), randomized like brk when ASLR is on. exec
+	 * moves it above the program's bss. */
 	mm->start_brk = ELF_ET_DYN_BASE;
 	if (m->cfg.randomize)
 		mm->start_brk += (prandom_u64(m) % (BRK_RND_RANGE >> PAGE_SHIFT)) << PAGE_SHIFT;
 	mm->brk = mm->start_brk;
 	mm->start_stack = top;
+	*stack_top = top;
+	return 0;
+}
 
-	stack = vm_area_alloc(m, mm);
+struct vm_area_struct *insert_stack_vma(struct vmlab *m, struct mm_struct *mm, uint64_t start,
+					uint64_t end, uint64_t vm_flags)
+{
+	struct vm_area_struct *stack = vm_area_alloc(m, mm);
+	int64_t pages = (int64_t)((end - start) >> PAGE_SHIFT);
+
 	if (!stack)
-		return -ENOMEM;
-	stack->vm_end = top;
-	stack->vm_start = top - INITIAL_STACK_BYTES;
-	stack->vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_GROWSDOWN |
-			  VM_ACCOUNT;
-	stack->vm_page_prot = vm_get_page_prot(stack->vm_flags);
-	stack->vm_pgoff = stack->vm_start >> PAGE_SHIFT;
+		return NULL;
+	stack->vm_start = start;
+	stack->vm_end = end;
+	stack->vm_flags = vm_flags;
+	stack->vm_page_prot = vm_get_page_prot(vm_flags);
+	stack->vm_pgoff = start >> PAGE_SHIFT;
 	vma_link(mm, stack);
-	vm_acct(m, stack->vm_flags, (int64_t)(INITIAL_STACK_BYTES >> PAGE_SHIFT));
-	vm_stat_account(mm, stack->vm_flags, (int64_t)(INITIAL_STACK_BYTES >> PAGE_SHIFT));
+	vm_acct(m, vm_flags, pages);
+	vm_stat_account(mm, vm_flags, pages);
+	return stack;
+}
+
+int mm_setup_new(struct vmlab *m, struct mm_struct *mm)
+{
+	uint64_t top;
+	int err = mm_init_layout(m, mm, &top);
+
+	if (err)
+		return err;
+	if (!insert_stack_vma(m, mm, top - INITIAL_STACK_BYTES, top, VM_STACK_FLAGS))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -283,8 +302,9 @@ int do_mmap(struct vmlab *m, struct task_struct *t, uint64_t addr, uint64_t len,
 	vma_link(mm, vma);
 	vm_acct(m, vm_flags, (int64_t)pages);
 	vm_stat_account(mm, vm_flags, (int64_t)pages);
-	if (vma_is_anonymous(vma))
-		vma = vma_merge_neighbours(m, mm, vma);
+	/* vma_merge_new_range: anonymous memory, or the same open file at contiguous offsets
+	 * (the segments an ELF loader maps from one file descriptor) */
+	vma = vma_merge_neighbours(m, mm, vma);
 	if (flags & VMLAB_MAP_POPULATE) {
 		/* mm_populate: faults counted for t, inside this call */
 		uint64_t a = addr;
@@ -363,11 +383,11 @@ int do_munmap(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t le
 
 /* ---- brk ------------------------------------------------------------------------------------ */
 
-static int do_brk_flags(struct vmlab *m, struct mm_struct *mm, uint64_t addr, uint64_t len)
+/* do_brk_flags: anonymous memory at [addr, addr + len), expanding `vma` when it ends at addr
+ * with the same flags (vma_expand), else a new VMA that is not merged with anything. */
+static int do_brk_flags(struct vmlab *m, struct mm_struct *mm, struct vm_area_struct *vma,
+			uint64_t addr, uint64_t len, uint64_t flags)
 {
-	const uint64_t flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT;
-	struct vm_area_struct *next = find_vma(mm, addr);
-	struct vm_area_struct *vma = next ? vma_prev(mm, next) : last_vma(mm);
 	uint64_t pages = len >> PAGE_SHIFT;
 
 	if (mm->map_count > DEFAULT_MAX_MAP_COUNT)
@@ -390,15 +410,40 @@ static int do_brk_flags(struct vmlab *m, struct mm_struct *mm, uint64_t addr, ui
 	}
 	vm_acct(m, flags, (int64_t)pages);
 	vm_stat_account(mm, flags, (int64_t)pages);
-	vma_merge_neighbours(m, mm, vma);
 	return 0;
+}
+
+int vm_brk_flags(struct vmlab *m, struct mm_struct *mm, uint64_t addr, uint64_t len,
+		 uint64_t extra)
+{
+	struct vm_area_struct *next;
+	int err;
+
+	if (!len)
+		return 0;
+	if (PAGE_ALIGN(len) < len || (addr & ~PAGE_MASK))
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (addr > mm->task_size || len > mm->task_size - addr)
+		return -ENOMEM; /* check_brk_limits */
+	if (addr < MMAP_MIN_ADDR)
+		return -EPERM;
+	next = find_vma(mm, addr);
+	if (next && next->vm_start < addr + len) {
+		err = do_munmap(m, mm, addr, len); /* vm_brk_flags replaces what was there */
+		if (err)
+			return err;
+	}
+	next = find_vma(mm, addr);
+	return do_brk_flags(m, mm, next ? vma_prev(mm, next) : last_vma(mm), addr, len,
+			    VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | (extra & VM_EXEC));
 }
 
 int do_brk(struct vmlab *m, struct task_struct *t, int64_t delta, uint64_t *old)
 {
 	struct mm_struct *mm = t->mm;
 	uint64_t oldbrk = mm->brk, newbrk, oldpg, newpg;
-	struct vm_area_struct *next;
+	struct vm_area_struct *next, *brkvma;
 	int err;
 
 	*old = oldbrk;
@@ -432,11 +477,38 @@ int do_brk(struct vmlab *m, struct task_struct *t, int64_t delta, uint64_t *old)
 	next = find_vma(mm, oldpg);
 	if (next && newpg + PAGE_SIZE > vm_start_gap(next))
 		return -ENOMEM;
-	err = do_brk_flags(m, mm, oldpg, newpg - oldpg);
+	/* brkvma = vma_prev_limit(start_brk): only the heap itself grows, never a VMA that
+	 * starts below start_brk (the program's bss) */
+	brkvma = next ? vma_prev(mm, next) : last_vma(mm);
+	if (brkvma && brkvma->vm_start < mm->start_brk)
+		brkvma = NULL;
+	err = do_brk_flags(m, mm, brkvma, oldpg, newpg - oldpg,
+			   VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT);
 	if (err)
 		return err;
 	mm->brk = newbrk;
 	return 0;
+}
+
+/* ---- special mappings ------------------------------------------------------------------------- */
+
+struct vm_area_struct *install_special_mapping(struct vmlab *m, struct mm_struct *mm, uint64_t addr,
+					       uint64_t len, uint64_t vm_flags,
+					       const struct vm_operations_struct *ops)
+{
+	struct vm_area_struct *vma = vm_area_alloc(m, mm);
+
+	if (!vma)
+		return NULL;
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = vm_flags | VM_DONTEXPAND;
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma->vm_pgoff = 0;
+	vma->vm_ops = ops;
+	vma_link(mm, vma);
+	vm_stat_account(mm, vma->vm_flags, (int64_t)(len >> PAGE_SHIFT));
+	return vma;
 }
 
 /* ---- teardown -------------------------------------------------------------------------------- */

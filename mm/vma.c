@@ -295,8 +295,10 @@ int check_vmas(struct vmlab *m, struct mm_struct *mm, char *err, size_t n)
 			snprintf(err, n, "check_vmas: VMAs overlap at %llx", (unsigned long long)v->vm_start);
 			return -EFAULT;
 		}
+		/* (brk never merges the heap with what lies below start_brk, the bss say) */
 		if (prev && vma_is_anonymous(prev) && vma_is_anonymous(v) && !prev->vm_file &&
-		    can_merge(prev, v) && prev->anon_vma == v->anon_vma) {
+		    can_merge(prev, v) && prev->anon_vma == v->anon_vma &&
+		    v->vm_start != mm->start_brk) {
 			snprintf(err, n, "check_vmas: mergeable neighbours left apart at %llx",
 				 (unsigned long long)v->vm_start);
 			return -EFAULT;

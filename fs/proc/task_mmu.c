@@ -7,9 +7,9 @@
  * show_smap_vma_flags, and task_mem for status. The gate VMA ([vsyscall], vsyscall=xonly) is
  * listed last by maps and smaps, as on x86_64.
  *
- * Simplifications: no [vdso]/[vvar] (vmlab maps no vDSO), no [anon:NAME] (no prctl names), no
- * THP (THPeligible is always 0, AnonHugePages & co. 0), no hugetlb, no KSM, no ProtectionKey
- * line (as on a CPU without PKU). Mapcounts are exact (vmlab stores the count, not count-1).
+ * Simplifications: no [anon:NAME] (no prctl names), no THP (THPeligible is always 0,
+ * AnonHugePages & co. 0), no hugetlb, no KSM, no ProtectionKey line (as on a CPU without PKU).
+ * Mapcounts are exact (vmlab stores the count, not count-1).
  */
 #include "fs/proc/seq.h"
 
@@ -28,11 +28,14 @@ static bool vma_is_initial_stack(const struct mm_struct *mm, const struct vm_are
 	return v->vm_start <= mm->start_stack && v->vm_end >= mm->start_stack;
 }
 
-/* get_vma_name: the file path (shmem objects are "/dev/zero (deleted)"), [heap], [stack]. */
+/* get_vma_name: the file path (shmem objects are "/dev/zero (deleted)"), the name of a
+ * special mapping ([vdso], [vvar], [vvar_vclock]), [heap], [stack]. */
 static const char *vma_name(const struct mm_struct *mm, const struct vm_area_struct *v)
 {
 	if (v->vm_file)
 		return v->vm_file->path;
+	if (v->vm_ops && v->vm_ops->name)
+		return v->vm_ops->name; /* vm_ops->name(): only special mappings name themselves */
 	if (vma_is_initial_heap(mm, v))
 		return "[heap]";
 	if (vma_is_initial_stack(mm, v))
