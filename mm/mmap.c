@@ -4,6 +4,10 @@
  * (__vm_enough_memory in the default OVERCOMMIT_GUESS mode) and arch/x86/mm/mmap.c
  * (arch_pick_mmap_layout: mmap_base = TASK_SIZE - gap - rnd, gap clamped to at least 128 MiB).
  *
+ * Host files are placed by thp_get_unmapped_area as on ext4 (PMD alignment of mappings that
+ * cover 2 MiB of the file); anonymous mappings are not (Linux 6.7+ aligns anonymous ones whose
+ * length is a multiple of 2 MiB; vmlab has no THP yet).
+ *
  * Simplification: the top-down search walks VMAs downward from a cached position
  * (free_area_cache + cached_hole_size, as Linux 2.6 did) instead of an augmented tree of gaps;
  * it finds the same address as Linux's unmapped_area_topdown (the highest fitting gap below
@@ -205,6 +209,30 @@ int get_unmapped_area(struct vmlab *m, struct mm_struct *mm, uint64_t hint, uint
 	return 0;
 }
 
+/* thp_get_unmapped_area, the get_unmapped_area of ext4 and the other filesystems with large
+ * folios: a file mapping that covers a whole 2 MiB-aligned part of the file is placed so that
+ * its address and its file offset agree modulo 2 MiB (PMD-mappable). The search asks for
+ * 2 MiB more; top-down, the mapping then takes the highest aligned spot in that room. */
+static int thp_get_unmapped_area(struct vmlab *m, struct mm_struct *mm, uint64_t hint,
+				 uint64_t len, uint64_t pgoff, uint64_t *out)
+{
+	const uint64_t size = PMD_SIZE;
+	uint64_t off = pgoff << PAGE_SHIFT, off_end = off + len;
+	uint64_t off_align = (off + size - 1) & ~(size - 1), len_pad = len + size, ret, off_sub;
+
+	if (off_end < off || off_end <= off_align || off_end - off_align < size || len_pad < len ||
+	    off + len_pad < off || get_unmapped_area(m, mm, hint, len_pad, &ret))
+		return get_unmapped_area(m, mm, hint, len, out);
+	if (hint && ret == PAGE_ALIGN(hint)) {
+		*out = ret; /* the hint fits: no alignment */
+		return 0;
+	}
+	off_sub = (off - ret) & (size - 1);
+	*out = off_sub ? ret + off_sub : ret + size;
+	reset_free_area_cache(mm); /* room was left above the mapping */
+	return 0;
+}
+
 /* ---- mmap --------------------------------------------------------------------------------- */
 
 static uint64_t calc_vm_flags(int prot, int flags)
@@ -262,7 +290,10 @@ int do_mmap(struct vmlab *m, struct task_struct *t, uint64_t addr, uint64_t len,
 				return -EEXIST;
 		}
 	} else {
-		err = get_unmapped_area(m, mm, addr, len, &addr);
+		if (file && !file->f_inode->shmem)
+			err = thp_get_unmapped_area(m, mm, addr, len, pgoff, &addr);
+		else
+			err = get_unmapped_area(m, mm, addr, len, &addr);
 		if (err)
 			return err;
 	}

@@ -20,7 +20,7 @@ expect p.majflt <= 64
 expect meminfo.Cached == 64M
 p: exit
 spawn q
-q: g = mmap 64M r--p file=big        # top-down: not 64 KiB aligned
+q: g = mmap 64M r--p file=big fixed=0x7f0000001000   # not 64 KiB aligned
 q: touch g 64M r
 expect q.minflt == 1025
 expect q.majflt == 0
@@ -214,6 +214,21 @@ done
   echo "expect meminfo.Cached == 14480K        # + 320 pages (1280 KiB, io_pages)"
 } > ra-miss.vms
 $V run --check ra-miss.vms
+
+# thp_get_unmapped_area (ext4): a top-down file mapping that covers 2 MiB of the file is
+# 2 MiB aligned (address = offset modulo 2 MiB), a smaller one is not
+cat > thp.vms <<'V'
+spawn p
+p: a = mmap 4M r--p file=big
+p: b = mmap 4M r--p file=big offset=4K
+p: c = mmap 1M r--p file=big
+show maps p
+V
+$V run --check thp.vms > out
+a=$(grep "r--p 00000000 .*big$" out | grep -v 7ffff7fff000 | cut -d- -f1)
+b=$(grep "r--p 00001000 .*big$" out | cut -d- -f1)
+[ $(( 0x$a % 0x200000 )) -eq 0 ] && [ $(( 0x$b % 0x200000 )) -eq 4096 ]
+grep -q "^7ffff7[0-9a-f]*-7ffff7fff000 r--p 00000000 .*big$" out   # c: just below mmap_base
 
 # errors: missing file, a directory, unaligned offset
 printf 'spawn p\np: f = mmap 4K r--p file=nope\n' > e1.vms
