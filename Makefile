@@ -12,7 +12,7 @@ CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-par
 LDFLAGS := $(SAN) $(EXTRA_LDFLAGS)
 LDLIBS  := -lm -lpthread
 
-LIB_SRCS  := $(sort $(wildcard lib/*.c arch/x86/*.c mm/*.c mm/policy/*.c kernel/*.c fs/proc/*.c sim/*.c))
+LIB_SRCS  := $(sort $(wildcard lib/*.c arch/x86/*.c mm/*.c mm/policy/*.c kernel/*.c fs/*.c fs/proc/*.c sim/*.c))
 CLI_SRCS  := $(sort $(wildcard cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 BENCH_SRCS:= $(sort $(wildcard bench/*.c))
@@ -21,7 +21,7 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BINS:= $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
-HEADERS   := $(wildcard include/*.h lib/*.h arch/x86/*.h mm/*.h kernel/*.h fs/proc/*.h sim/*.h tests/unit/*.h)
+HEADERS   := $(wildcard include/*.h lib/*.h arch/x86/*.h mm/*.h kernel/*.h fs/*.h fs/proc/*.h sim/*.h tests/unit/*.h)
 
 .PHONY: all deps demo test asan bench install clean soak fuzz valgrind
 all: $(BUILD)/vmlab $(BUILD)/libvmlab.a $(UNIT_BINS)

@@ -50,6 +50,20 @@ void vmlab_destroy(vmlab_t *m);
 
 /* A new process with an empty address space and a stack; *pid receives its pid. */
 int vmlab_spawn(vmlab_t *m, int *pid);
+/* execve of a real ELF64 x86-64 program (a host file; static or dynamic, PIE or not): the
+ * process's address space is replaced by the one Linux's ELF loader and glibc's ld.so would
+ * leave before main (segments, bss, brk, interpreter, libraries, RELRO, stack with argv, envp
+ * and auxv, [vvar]/[vdso]). argv[0] is the program's name as the caller wants it (an empty
+ * argv becomes {""}). Returns 0, or -errno as execve does: -ENOENT (no such file, or its
+ * interpreter or a library missing), -EACCES (not a regular file with an execute bit),
+ * -ENOEXEC (not an ELF64 x86-64 program), -ELIBBAD (a bad interpreter or library), -EINVAL,
+ * -E2BIG (arguments too large), -ENOMEM. Every such error leaves the process as it was; only
+ * running out of memory after the old address space is gone kills it (vmlab_alive then says
+ * 0). vmlab_exec_error tells why in one line. */
+int vmlab_exec(vmlab_t *m, int pid, const char *path, int argc, const char *const *argv,
+	       int envc, const char *const *envp);
+/* The reason of the last failed vmlab_exec ("PATH: not an ELF file ..."), or "". */
+const char *vmlab_exec_error(vmlab_t *m);
 int vmlab_fork(vmlab_t *m, int pid, int *child);
 int vmlab_exit(vmlab_t *m, int pid);
 /* 1 if pid names a live process, else 0. */

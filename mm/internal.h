@@ -188,6 +188,14 @@ void flush_tlb_mm(struct vmlab *m, struct mm_struct *mm);
 /* Forget an mm (exit): drop its PCID slot and, if loaded, switch to the kernel's. */
 void tlb_mm_gone(struct vmlab *m, struct mm_struct *mm);
 
+/* ---- arch/x86/vdso.c ------------------------------------------------------------------- */
+
+/* Boot: the vDSO image's two frames in the kernel image. */
+void vdso_init(struct vmlab *m);
+/* arch_setup_additional_pages: maps [vvar], [vvar_vclock] and [vdso] top-down; *vdso_base
+ * gets the [vdso] address (AT_SYSINFO_EHDR). 0 or -ENOMEM. */
+int map_vdso(struct vmlab *m, struct mm_struct *mm, uint64_t *vdso_base);
+
 /* ---- arch/x86/fault.c ------------------------------------------------------------------- */
 
 /* exc_page_fault for a user access: finds the VMA (growing the stack), checks access, calls
@@ -195,6 +203,11 @@ void tlb_mm_gone(struct vmlab *m, struct mm_struct *mm);
  * number with *f filled. */
 int do_user_addr_fault(struct vmlab *m, struct task_struct *t, uint64_t addr, unsigned error,
 		       vmlab_fault_t *f);
+/* copy_to_user (clear_user when buf is NULL): writes len bytes at addr of t's address space,
+ * faulting pages in as a user write would (counted for t). 0, or -EFAULT where the write
+ * would raise a signal (nothing after that point is written). */
+int copy_to_user(struct vmlab *m, struct task_struct *t, uint64_t addr, const void *buf,
+		 uint64_t len);
 
 /* ---- mm/memory.c: faults, zap, fork's copy ------------------------------------------------ */
 
@@ -432,6 +445,49 @@ struct task_struct *task_create(struct vmlab *m);
 int dup_mm(struct vmlab *m, struct task_struct *child, struct mm_struct *old);
 void mmput(struct vmlab *m, struct mm_struct *mm);
 void task_exit(struct vmlab *m, struct task_struct *t);
+
+/* ---- fs/binfmt_elf.c: ELF files, the kernel's ELF loader ------------------------------------ */
+
+struct elf_file;
+struct linux_binprm;
+/* Open and check an ELF64 x86-64 file: the program (errors ENOEXEC, EINVAL, EPERM, EIO...),
+ * its PT_INTERP interpreter (ELIBBAD ...), or a shared library for ld.so (ELIBBAD, or
+ * -ENOENT without a message when the file cannot be opened). The reason is in m->exec_err. */
+int elf_open_exec(struct vmlab *m, const char *path, struct elf_file **out);
+int elf_open_interp(struct vmlab *m, const char *path, struct elf_file **out);
+int elf_open_lib(struct vmlab *m, const char *path, struct elf_file **out);
+/* Reads the dynamic section: DT_NEEDED, DT_SONAME, DT_RUNPATH/RPATH, DT_FLAGS_1, versions. */
+int elf_read_dynamic(struct vmlab *m, struct elf_file *ef);
+void elf_close(struct vmlab *m, struct elf_file *ef);
+/* load_elf_binary after the point of no return: t->mm is the new mm with the strings on its
+ * stack; maps the program, the interpreter, the vDSO, sets brk, builds the stack tables. */
+int load_elf_binary(struct vmlab *m, struct task_struct *t, struct linux_binprm *bprm);
+
+/* ---- kernel/exec.c ------------------------------------------------------------------------- */
+
+/* Records the one-line reason of a failing exec (vmlab_exec_error) and returns err. */
+int exec_fail(struct vmlab *m, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* do_open_execat: a regular file (with an execute bit when want_exec). 0 or -errno. */
+int exec_open(struct vmlab *m, const char *path, int want_exec, struct file **out);
+/* Everything that can fail before the point of no return: the file, E2BIG, the program's and
+ * the interpreter's headers. On success *out holds the request (bprm_free it). */
+int bprm_prepare(struct vmlab *m, const char *filename, int argc, const char *const *argv,
+		 int envc, const char *const *envp, struct linux_binprm **out);
+/* The rest: new mm, the old one released, stack, load_elf_binary. On failure *killed says
+ * whether the point of no return was passed (the task must then die). */
+int bprm_execve(struct vmlab *m, struct task_struct *t, struct linux_binprm *bprm, int *killed);
+void bprm_free(struct vmlab *m, struct linux_binprm *bprm);
+
+/* ---- sim/ldso.c: the dynamic loader's (and static startup's) effect on the address space ---- */
+
+struct ldso;
+/* Finds and checks every library the program needs (before the point of no return). */
+int ldso_prepare(struct vmlab *m, struct linux_binprm *bprm, struct ldso **out);
+/* Maps them as ld.so would, with its own allocations, RELRO, the cache mapping. */
+int ldso_run(struct vmlab *m, struct task_struct *t, struct linux_binprm *bprm, struct ldso *ld);
+void ldso_free(struct vmlab *m, struct ldso *ld);
+/* The break a static glibc program takes before main (TLS block, malloc's first sbrk). */
+int libc_static_start(struct vmlab *m, struct task_struct *t, struct linux_binprm *bprm);
 
 /* ---- mm/check.c ----------------------------------------------------------------------------- */
 

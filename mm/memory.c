@@ -279,8 +279,8 @@ static unsigned do_read_fault(struct vm_fault *vmf)
 		}
 	}
 	ret = __do_fault(vmf);
-	if (ret & VM_FAULT_ERROR)
-		return ret;
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+		return ret; /* NOPAGE: ->fault installed the PTE itself (a PFN mapping) */
 	set_pte_page(m, vmf->vma, vmf->address, vmf->pte, vmf->page, false, false);
 	if (unlikely(explaining(m)))
 		fault_event(vmf, "do_read_fault", "read of a page of the object: map it");

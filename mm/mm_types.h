@@ -385,6 +385,7 @@ struct vmlab {
 	/* page tables, special pages */
 	uint64_t init_pgd;              /* swapper_pg_dir frame */
 	uint64_t zero_pfn;              /* the shared zero page */
+	uint64_t vdso_pfn;              /* first of the vDSO image's frames (kernel image) */
 	int64_t boot_pagetables;        /* kernel page-table frames after boot (checker) */
 	uint64_t directmap_1g;          /* DirectMap1G bytes (for meminfo) */
 	uint64_t directmap_2m;          /* DirectMap2M bytes */
@@ -417,6 +418,7 @@ struct vmlab {
 	int cur_pid;                    /* pid of the operation in progress (for events) */
 	const char *alloc_why;          /* what the next allocation is for (explain mode) */
 	char check_err[256];            /* first checker failure */
+	char exec_err[512];             /* why the last exec failed (vmlab_exec_error) */
 	int check_failed;               /* a checker failed during an operation */
 };
 

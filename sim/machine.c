@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "mm/internal.h"
+#include "fs/binfmt_elf.h"
 
 _Noreturn void vm_bug(const char *func, const char *what)
 {
@@ -141,6 +141,7 @@ int vmlab_create(const vmlab_config_t *cfg, vmlab_t **out)
 	/* empty_zero_page lives in the kernel image's bss: a reserved, never-written frame */
 	m->zero_pfn = m->kernel_end_pfn - 1;
 	pfn_to_page(m, m->zero_pfn)->flags |= PG_zero;
+	vdso_init(m);
 	vmalloc_init(m);
 	err = tlb_init(m);
 	if (err)
@@ -288,6 +289,40 @@ int vmlab_mmap_file(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int prot, 
 	return err;
 }
 
+int vmlab_exec(vmlab_t *m, int pid, const char *path, int argc, const char *const *argv,
+	       int envc, const char *const *envp)
+{
+	struct linux_binprm *bprm;
+	struct ldso *ld = NULL;
+	int err, killed = 0;
+	SYSCALL_TASK(m, pid, t);
+
+	err = bprm_prepare(m, path, argc, argv, envc, envp, &bprm);
+	if (err)
+		return err;
+	if (bprm->interp)
+		err = ldso_prepare(m, bprm, &ld);
+	if (!err) {
+		err = bprm_execve(m, t, bprm, &killed);
+		if (!err) {
+			/* the program's startup before main: ld.so, or a static C library's */
+			err = ld ? ldso_run(m, t, bprm, ld) : libc_static_start(m, t, bprm);
+			killed = err != 0;
+		}
+	}
+	ldso_free(m, ld);
+	bprm_free(m, bprm);
+	if (killed)
+		task_exit(m, t); /* past the point of no return, the process dies */
+	after_op(m);
+	return err;
+}
+
+const char *vmlab_exec_error(vmlab_t *m)
+{
+	return m ? m->exec_err : "";
+}
+
 int vmlab_msync(vmlab_t *m, int pid, uint64_t addr, uint64_t len)
 {
 	int err;
@@ -390,6 +425,7 @@ static const struct {
 	{ENODEV, "ENODEV"}, {EINVAL, "EINVAL"}, {ENFILE, "ENFILE"}, {EMFILE, "EMFILE"},
 	{EFBIG, "EFBIG"},   {ENOSPC, "ENOSPC"}, {ERANGE, "ERANGE"}, {ENOSYS, "ENOSYS"},
 	{EOVERFLOW, "EOVERFLOW"}, {ENOEXEC, "ENOEXEC"}, {E2BIG, "E2BIG"}, {ETXTBSY, "ETXTBSY"}, {ENAMETOOLONG, "ENAMETOOLONG"},
+	{ELIBBAD, "ELIBBAD"},
 };
 
 const char *vmlab_errno_name(int err)

@@ -396,8 +396,32 @@ static int exec_proc_stmt(struct run *r, const struct vms_stmt *st, struct proc 
 			return run_error(r, "fork: %s (%s)", vmlab_errno_name(err), strerror(-err));
 		return add_proc(r, st->child, child);
 	}
-	case VMS_EXEC:
-		return run_error(r, "exec: not supported in this version");
+	case VMS_EXEC: {
+		/* PATH is relative to the scenario's folder unless absolute; argv[0] is PATH as
+		 * written, the ARGs follow; the environment is empty */
+		char full[4096];
+		const char *slash = strrchr(r->s->path, '/');
+		const char **argv = malloc(sizeof(char *) * (size_t)(st->nargs + 1));
+		int i;
+
+		if (!argv)
+			return run_error(r, "exec: out of memory");
+		argv[0] = st->path;
+		for (i = 0; i < st->nargs; i++)
+			argv[i + 1] = st->args[i];
+		if (st->path[0] == '/' || !slash)
+			snprintf(full, sizeof(full), "%s", st->path);
+		else
+			snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - r->s->path), r->s->path,
+				 st->path);
+		err = vmlab_exec(r->m, p->pid, full, st->nargs + 1, argv, 0, NULL);
+		free(argv);
+		if (err && !vmlab_alive(r->m, p->pid))
+			p->dead = 2; /* failed after the point of no return */
+		if (err && !st->want_errno)
+			return run_error(r, "exec: %s (%s)", vmlab_exec_error(r->m), vmlab_errno_name(err));
+		return syscall_result(r, st, err) < 0 ? -1 : 0;
+	}
 	case VMS_EXIT:
 		vmlab_exit(r->m, p->pid);
 		p->dead = 1;

@@ -615,12 +615,40 @@ static int parse_proc_stmt(struct parser *p, struct vms_stmt *st, char **tok, in
 		if (add_name(&p->procs, &p->nprocs, &p->capprocs, tok[1]))
 			return fail(p, "out of memory");
 	} else if (!strcmp(verb, "exec")) {
+		int i;
+
 		st->op = VMS_EXEC;
 		if (ntok < 2)
 			return fail(p, "usage: NAME: exec PATH [ARG ...]");
+		if (tok[1][0] == '"')
+			return fail(p, "exec: PATH is a word, not a string");
 		st->path = strdup(tok[1]);
-		if (!st->path)
+		st->args = calloc((size_t)ntok, sizeof(char *));
+		if (!st->path || !st->args)
 			return fail(p, "out of memory");
+		/* ARGs: words, or strings (with escapes; an empty "" is not allowed by the lexer) */
+		for (i = 2; i < ntok; i++) {
+			if (tok[i][0] == '"') {
+				struct vms_data d;
+
+				if (parse_data(p, tok[i], &d, "exec"))
+					return -1;
+				if (memchr(d.bytes, 0, d.len)) {
+					free(d.bytes);
+					return fail(p, "exec: an argument cannot contain a NUL byte");
+				}
+				st->args[st->nargs] = malloc(d.len + 1);
+				if (st->args[st->nargs]) {
+					memcpy(st->args[st->nargs], d.bytes, d.len);
+					st->args[st->nargs][d.len] = 0;
+				}
+				free(d.bytes);
+			} else {
+				st->args[st->nargs] = strdup(tok[i]);
+			}
+			if (!st->args[st->nargs++])
+				return fail(p, "out of memory");
+		}
 	} else if (!strcmp(verb, "exit")) {
 		st->op = VMS_EXIT;
 		if (need(p, ntok, 1, 1, "NAME: exit"))
@@ -864,6 +892,13 @@ void vms_free(struct vms_script *s)
 		free(s->stmts[i].data.bytes);
 		free(s->stmts[i].path);
 		free(s->stmts[i].text);
+		if (s->stmts[i].args) {
+			int k;
+
+			for (k = 0; k < s->stmts[i].nargs; k++)
+				free(s->stmts[i].args[k]);
+			free(s->stmts[i].args);
+		}
 	}
 	free(s->stmts);
 	free(s->path);

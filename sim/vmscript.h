@@ -48,6 +48,8 @@ struct vms_stmt {
 	struct vms_data data;      /* store / load == */
 	int has_data;
 	char *path;                /* exec path, file= path (malloc'd) */
+	char **args;               /* exec: argv[1..] (malloc'd strings) */
+	int nargs;
 	uint64_t offset;           /* offset= */
 	/* show */
 	char what[32];

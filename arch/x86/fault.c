@@ -5,7 +5,8 @@
  * faulting access once the handler has fixed the page tables.
  *
  * Entry points: vmlab_access (the hot path: one TLB probe when it hits), vmlab_load,
- * vmlab_store, vmlab_fill, vmlab_touch, do_user_addr_fault.
+ * vmlab_store, vmlab_fill, vmlab_touch, do_user_addr_fault, copy_to_user (the kernel
+ * writing a process's memory, as exec does: faults are taken and counted as for the process).
  */
 #include "mm/internal.h"
 
@@ -258,6 +259,32 @@ static int user_copy(struct vmlab *m, int pid, uint64_t addr, void *buf, uint64_
 	if (m->cfg.check)
 		debug_check(m);
 	return sig;
+}
+
+int copy_to_user(struct vmlab *m, struct task_struct *t, uint64_t addr, const void *buf,
+		 uint64_t len)
+{
+	const uint8_t *b = buf;
+	vmlab_fault_t f;
+
+	m->cur_pid = t->pid;
+	while (len) {
+		uint64_t off = addr & (PAGE_SIZE - 1), n = MIN(PAGE_SIZE - off, len), pfn;
+		uint8_t *frame;
+
+		if (translate(m, t, addr, VMLAB_ACC_WRITE, &pfn, &f))
+			return -EFAULT;
+		frame = (uint8_t *)pfn_to_virt(m, pfn) + off;
+		if (b) {
+			memcpy(frame, b, n);
+			b += n;
+		} else {
+			memset(frame, 0, n);
+		}
+		addr += n;
+		len -= n;
+	}
+	return 0;
 }
 
 int vmlab_load(vmlab_t *m, int pid, uint64_t addr, void *buf, uint64_t len, vmlab_fault_t *f)
