@@ -91,15 +91,15 @@ static int check_header(struct vmlab *m, struct elf_file *ef, int kind)
 			return exec_fail(m, -ELIBBAD, "%s: invalid ELF header", n);
 		return exec_fail(m, bad(kind), "%s: not an ELF file (no \\x7fELF magic)", n);
 	}
-	if (ef->size < sizeof(Elf64_Ehdr))
-		return exec_fail(m, bad(kind), "%s: truncated ELF header (%llu bytes, 64 needed)", n,
-				 (unsigned long long)ef->size);
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64)
 		return exec_fail(m, bad(kind), "%s: wrong ELF class: %s (vmlab loads 64-bit x86-64 only)",
 				 n, class_name(eh->e_ident[EI_CLASS]));
 	if (eh->e_ident[EI_DATA] != ELFDATA2LSB)
 		return exec_fail(m, bad(kind), "%s: not little-endian (EI_DATA %u)", n,
 				 eh->e_ident[EI_DATA]);
+	if (ef->size < sizeof(Elf64_Ehdr))
+		return exec_fail(m, bad(kind), "%s: truncated ELF header (%llu bytes, 64 needed)", n,
+				 (unsigned long long)ef->size);
 	if (kind == ELF_KIND_LIB && (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT))
 		return exec_fail(m, -ELIBBAD, "%s: ELF file version does not match current one", n);
 	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
