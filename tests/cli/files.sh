@@ -215,6 +215,25 @@ done
 } > ra-miss.vms
 $V run --check ra-miss.vms
 
+# MADV_DONTNEED on file mappings: a private mapping loses its copy-on-write copies and reads
+# the file again; a shared mapping is only unmapped (the page cache keeps the change)
+cat > dontneed.vms <<'V'
+machine ram=128M
+spawn p
+p: f = mmap 64K rw-p file=big
+p: store f "private change"
+expect meminfo.AnonPages == 4K
+p: madvise f 64K dontneed
+expect meminfo.AnonPages == 0
+p: load f 4 == "AAAA"
+p: g = mmap 64K rw-s file=big
+p: store g "shared"
+p: madvise g 64K dontneed
+p: load g 6 == "shared"
+expect meminfo.Dirty == 4K
+V
+$V run --check dontneed.vms
+
 # thp_get_unmapped_area (ext4): a top-down file mapping that covers 2 MiB of the file is
 # 2 MiB aligned (address = offset modulo 2 MiB), a smaller one is not
 cat > thp.vms <<'V'
