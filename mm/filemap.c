@@ -270,7 +270,8 @@ unsigned filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t 
 	struct address_space *mapping = inode->i_mapping;
 	uint64_t idx, last = size_pages(inode);
 	struct xa_node *leaf = NULL;
-	unsigned mapped = 0;
+	pteval_t prot = vmf->vma->vm_page_prot;
+	unsigned mapped = 0, first_maps = 0;
 
 	if (last == 0)
 		return 0;
@@ -288,11 +289,17 @@ unsigned filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t 
 		/* next_uptodate_folio: a PG_readahead page is left for filemap_fault */
 		if (!page || !pte_none(*ptep) || (page->flags & PG_readahead))
 			continue;
+		/* set_pte_range: a reference and a mapcount a PTE; fault-around PTEs start old,
+		 * the faulting address's is young */
 		get_page(page);
-		set_pte_page(m, vmf->vma, vmf->address + ((idx - vmf->pgoff) << PAGE_SHIFT), ptep,
-			     page, false, idx != vmf->pgoff);
+		if (++page->_mapcount == 1)
+			first_maps++;
+		*ptep = pfn_pte(page_to_pfn(m, page), idx == vmf->pgoff ? prot : prot & ~_PAGE_ACCESSED);
 		mapped++;
 	}
+	/* folio_add_file_rmap_ptes and the RSS counter, once for the batch */
+	mod_node_page_state(m, NR_FILE_MAPPED, first_maps);
+	add_mm_counter(vmf->vma->vm_mm, inode->shmem ? MM_SHMEMPAGES : MM_FILEPAGES, mapped);
 	/* the pages mapped here were hits: they pay back mmap_miss (shmem has no readahead) */
 	if (!inode->shmem) {
 		struct file_ra_state *ra = &vmf->vma->vm_file->f_ra;

@@ -100,7 +100,7 @@ void tlb_fill(struct vmlab *m, uint64_t addr, pteval_t pte)
 			break;
 	if (w == c->tlb_ways) {
 		w = c->victim[set];
-		c->victim[set] = (uint8_t)((w + 1) % c->tlb_ways);
+		c->victim[set] = (uint8_t)(w + 1 == c->tlb_ways ? 0 : w + 1); /* no division */
 	}
 	e[w].vpn = vpn;
 	e[w].pfn = pte_pfn(pte);
