@@ -3,10 +3,10 @@
 # Run from this folder; the files are committed, so the tests do not need Python.
 import os, struct
 
-def ehdr(e_type=3, machine=62, phoff=64, phnum=1, cls=2, entry=0x1000):
-    ident = b'\x7fELF' + bytes([cls, 1, 1, 0]) + bytes(8)
-    return ident + struct.pack('<HHIQQQIHHHHHH', e_type, machine, 1, entry, phoff, 0, 0, 64, 56,
-                               phnum, 64, 0, 0)
+def ehdr(e_type=3, machine=62, phoff=64, phnum=1, cls=2, entry=0x1000, data=1, phentsize=56):
+    ident = b'\x7fELF' + bytes([cls, data, 1, 0]) + bytes(8)
+    return ident + struct.pack('<HHIQQQIHHHHHH', e_type, machine, 1, entry, phoff, 0, 0, 64,
+                               phentsize, phnum, 64, 0, 0)
 
 def phdr(p_type, flags, offset, vaddr, filesz, memsz, align=0x1000):
     return struct.pack('<IIQQQQQQ', p_type, flags, offset, vaddr, vaddr, filesz, memsz, align)
@@ -32,6 +32,15 @@ write('phdrs-past-eof', ehdr(phnum=4) + phdr(PT_LOAD, 5, 0, 0, 0x100, 0x100))
 write('filesz-over-memsz', pad(ehdr() + phdr(PT_LOAD, 5, 0, 0, 0x2000, 0x1000), 0x100))
 write('misaligned', pad(ehdr(e_type=2) + phdr(PT_LOAD, 5, 0x10, 0x401000, 0x100, 0x100), 0x200))
 write('no-load', pad(ehdr(e_type=2) + phdr(PT_NOTE, 4, 0x78, 0x400078, 0, 0), 0x100))
+write('etype', pad(ehdr(e_type=1) + phdr(PT_LOAD, 5, 0, 0, 0x100, 0x100), 0x100))
+write('phentsize', pad(ehdr(phentsize=32) + phdr(PT_LOAD, 5, 0, 0, 0x100, 0x100), 0x100))
+write('bigendian', pad(ehdr(data=2) + phdr(PT_LOAD, 5, 0, 0, 0x100, 0x100), 0x100))
+write('low-address', pad(ehdr(e_type=2) + phdr(PT_LOAD, 5, 0, 0x1000, 0x100, 0x100), 0x100))
+write('load-high', pad(ehdr(e_type=2) + phdr(PT_LOAD, 5, 0, 0x7ffffffff000, 0x100, 0x2000), 0x100))
+write('interp-past-eof', pad(ehdr(phnum=2) + phdr(PT_LOAD, 4, 0, 0, 0x100, 0x100)
+                             + phdr(PT_INTERP, 4, 0x1000, 0x1000, 16, 16, 1), 0x100))
+# a shared object with a loadable segment but no dynamic section, needed by lib-no-dynamic
+write('no-dynamic.so', pad(ehdr() + phdr(PT_LOAD, 4, 0, 0, 0x100, 0x100), 0x100), 0o644)
 
 def dynamic_program(interp, needed, strsz=None):
     # a PIE: one PT_LOAD over the whole file; PT_INTERP, PT_DYNAMIC with DT_NEEDED names
@@ -65,4 +74,5 @@ prog[interp_at] = ord('X')                            # the NUL of PT_INTERP ove
 write('interp-unterminated', bytes(prog))
 write('lib-missing', dynamic_program('/lib64/ld-linux-x86-64.so.2', ['libvmlab-missing.so.1']))
 write('lib-not-elf', dynamic_program('/lib64/ld-linux-x86-64.so.2', ['tests/bad/elf/not-elf']))
+write('lib-no-dynamic', dynamic_program('/lib64/ld-linux-x86-64.so.2', ['tests/bad/elf/no-dynamic.so']))
 write('bad-strtab', dynamic_program('/lib64/ld-linux-x86-64.so.2', ['libc.so.6'], strsz=4))
