@@ -264,7 +264,7 @@ void elf_close(struct vmlab *m, struct elf_file *ef)
 		file_put(m, ef->file);
 	free(ef->phdr);
 	free(ef->interp_path);
-	for (i = 0; i < ef->nneeded; i++)
+	for (i = 0; ef->needed && i < ef->nneeded; i++)
 		free(ef->needed[i]);
 	free(ef->needed);
 	free(ef->soname);
@@ -433,7 +433,7 @@ int elf_read_dynamic(struct vmlab *m, struct elf_file *ef)
 	uint64_t soname = UINT64_MAX, runpath = UINT64_MAX, rpath = UINT64_MAX;
 	Elf64_Dyn *dyn = NULL;
 	char *str = NULL;
-	int err = 0, k;
+	int err = 0, k, nneeded = 0;
 
 	if (!ph)
 		return 0; /* nothing dynamic (a static program) */
@@ -449,7 +449,7 @@ int elf_read_dynamic(struct vmlab *m, struct elf_file *ef)
 	}
 	for (i = 0; i < n && dyn[i].d_tag != DT_NULL; i++) {
 		switch (dyn[i].d_tag) {
-		case DT_NEEDED: ef->nneeded++; break;
+		case DT_NEEDED: nneeded++; break;
 		case DT_STRTAB: strtab = dyn[i].d_un.d_ptr; break;
 		case DT_STRSZ: strsz = dyn[i].d_un.d_val; break;
 		case DT_SONAME: soname = dyn[i].d_un.d_val; break;
@@ -462,7 +462,7 @@ int elf_read_dynamic(struct vmlab *m, struct elf_file *ef)
 		}
 	}
 	n = i;
-	if (ef->nneeded || soname != UINT64_MAX || runpath != UINT64_MAX || rpath != UINT64_MAX) {
+	if (nneeded || soname != UINT64_MAX || runpath != UINT64_MAX || rpath != UINT64_MAX) {
 		if (!strtab || !strsz || strsz > STRTAB_MAX ||
 		    (strofs = vaddr_to_offset(ef, strtab, strsz)) == UINT64_MAX) {
 			err = exec_fail(m, -ELIBBAD, "%s: no usable string table (DT_STRTAB/DT_STRSZ)",
@@ -479,17 +479,17 @@ int elf_read_dynamic(struct vmlab *m, struct elf_file *ef)
 			goto out;
 		}
 	}
-	ef->needed = calloc((size_t)ef->nneeded + 1, sizeof(char *));
+	ef->needed = calloc((size_t)nneeded + 1, sizeof(char *));
 	if (!ef->needed) {
-		ef->nneeded = 0;
 		err = exec_fail(m, -ENOMEM, "%s: out of memory", ef->name);
 		goto out;
 	}
+	/* nneeded counts the names copied so far: elf_close frees exactly those */
 	for (i = 0, k = 0; i < n; i++)
-		if (dyn[i].d_tag == DT_NEEDED &&
-		    !(ef->needed[k++] = dup_str(m, ef, str, strsz, dyn[i].d_un.d_val, "DT_NEEDED", &err))) {
-			ef->nneeded = k - 1;
-			goto out;
+		if (dyn[i].d_tag == DT_NEEDED) {
+			if (!(ef->needed[k] = dup_str(m, ef, str, strsz, dyn[i].d_un.d_val, "DT_NEEDED", &err)))
+				goto out;
+			ef->nneeded = ++k;
 		}
 	if (soname != UINT64_MAX && !(ef->soname = dup_str(m, ef, str, strsz, soname, "DT_SONAME", &err)))
 		goto out;

@@ -466,8 +466,13 @@ int vm_brk_flags(struct vmlab *m, struct mm_struct *mm, uint64_t addr, uint64_t 
 			return err;
 	}
 	next = find_vma(mm, addr);
-	return do_brk_flags(m, mm, next ? vma_prev(mm, next) : last_vma(mm), addr, len,
-			    VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | (extra & VM_EXEC));
+	err = do_brk_flags(m, mm, next ? vma_prev(mm, next) : last_vma(mm), addr, len,
+			   VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | (extra & VM_EXEC));
+	/* Simplification: Linux only expands the VMA before (so the bss ranges of an ELF file
+	 * whose segments overlap can stay two VMAs); vmlab also merges with the one after. */
+	if (!err && (next = vma_lookup(mm, addr)) != NULL)
+		vma_merge_neighbours(m, mm, next);
+	return err;
 }
 
 int do_brk(struct vmlab *m, struct task_struct *t, int64_t delta, uint64_t *old)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "include/vmlab.h"
@@ -210,6 +211,70 @@ static void fork_after_exec(void)
 	vmlab_destroy(m);
 }
 
+/* Random damage to the headers of a real program (its first 4 KiB, where the ELF header,
+ * program headers, PT_INTERP and often the dynamic section are): every exec must either
+ * work or fail with an errno, never crash, and leave every invariant holding. */
+static void fuzz_headers(void)
+{
+	static uint8_t orig[1 << 16], buf[1 << 16];
+	char dir[] = "/tmp/vmlab-test-exec-XXXXXX", path[64];
+	vmlab_config_t cfg;
+	uint64_t rng = 42;
+	size_t n;
+	FILE *f = fopen(PROG, "rb");
+	int i;
+
+	if (!f || !mkdtemp(dir)) {
+		if (f)
+			fclose(f);
+		return;
+	}
+	n = fread(orig, 1, sizeof(orig), f);
+	fclose(f);
+	vmlab_config_default(&cfg);
+	cfg.ram = 128ull << 20;
+	cfg.check = 1;
+	vmlab_create(&cfg, &m);
+	for (i = 0; i < 300; i++) {
+		const char *argv[] = {"fuzz"};
+		int k, flips = 1 + i % 8, err, p, ok;
+		char why[256];
+		FILE *o;
+
+		/* a new file each time: the machine's page cache keeps what it read of a file */
+		snprintf(path, sizeof(path), "%s/%d", dir, i);
+		memcpy(buf, orig, n);
+		for (k = 0; k < flips; k++) {
+			rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+			buf[(rng >> 33) % (n < 4096 ? n : 4096)] ^= (uint8_t)(1u << ((rng >> 20) & 7));
+		}
+		o = fopen(path, "wb");
+		if (!o)
+			break;
+		fwrite(buf, 1, i % 50 == 49 ? (size_t)(rng >> 40) % n : n, o); /* sometimes truncated */
+		fclose(o);
+		chmod(path, 0755);
+		vmlab_spawn(m, &p);
+		err = vmlab_exec(m, p, path, 1, argv, 0, NULL);
+		ok = err == 0 || err == -ENOEXEC || err == -EINVAL || err == -ENOENT || err == -ELIBBAD ||
+		     err == -EIO || err == -EPERM || err == -ENOMEM || err == -EACCES ||
+		     err == -ENAMETOOLONG || err == -EEXIST || err == -EFAULT;
+		CHECK(ok);
+		CHECK(err || vmlab_alive(m, p));
+		CHECK(!err || strlen(vmlab_exec_error(m)) > 0);
+		CHECK_EQ(vmlab_check(m, why, sizeof(why)), 0);
+		if (vmlab_alive(m, p))
+			vmlab_exit(m, p);
+	}
+	for (i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "%s/%d", dir, i);
+		unlink(path);
+	}
+	rmdir(dir);
+	CHECK_EQ(vmlab_check(m, NULL, 0), 0);
+	vmlab_destroy(m);
+}
+
 int main(void)
 {
 	if (!setup()) {
@@ -221,5 +286,6 @@ int main(void)
 	RUN(errors_keep_the_process);
 	RUN(empty_argv_and_counters);
 	RUN(fork_after_exec);
+	RUN(fuzz_headers);
 	TEST_EXIT();
 }
