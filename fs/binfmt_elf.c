@@ -767,6 +767,14 @@ int load_elf_binary(struct vmlab *m, struct task_struct *t, struct linux_binprm 
 			if (ef->ehdr.e_type == ET_DYN)
 				load_bias += map_addr - ELF_PAGESTART(load_bias + vaddr);
 		}
+		if (unlikely(explaining(m)))
+			explain_note(m, "load_elf_binary: PT_LOAD %d of %s at 0x%llx (%c%c%c, file offset "
+					"0x%llx%s)", i, ef->name,
+				     (unsigned long long)ELF_PAGESTART(load_bias + vaddr),
+				     (prot & VMLAB_PROT_READ) ? 'r' : '-', (prot & VMLAB_PROT_WRITE) ? 'w' : '-',
+				     (prot & VMLAB_PROT_EXEC) ? 'x' : '-',
+				     (unsigned long long)ELF_PAGESTART(ph->p_offset),
+				     ph->p_memsz > ph->p_filesz ? ", then its bss" : "");
 		if (ph->p_offset <= ef->ehdr.e_phoff && ef->ehdr.e_phoff < ph->p_offset + ph->p_filesz)
 			phdr_addr = ef->ehdr.e_phoff - ph->p_offset + ph->p_vaddr;
 		k = ph->p_vaddr;
@@ -799,6 +807,9 @@ int load_elf_binary(struct vmlab *m, struct task_struct *t, struct linux_binprm 
 					 bprm->interp->name, vmlab_errno_name(err));
 		bprm->interp_base = base;
 		elf_entry = base + bprm->interp->ehdr.e_entry;
+		if (unlikely(explaining(m)))
+			explain_note(m, "load_elf_interp: the interpreter %s at 0x%llx (top-down)",
+				     bprm->interp->name, (unsigned long long)base);
 	} else {
 		elf_entry = e_entry;
 	}
@@ -813,6 +824,10 @@ int load_elf_binary(struct vmlab *m, struct task_struct *t, struct linux_binprm 
 	err = create_elf_tables(m, t, bprm);
 	if (err)
 		return exec_fail(m, err, "%s: cannot build the initial stack", ef->name);
+	if (unlikely(explaining(m)))
+		explain_note(m, "create_elf_tables: argc, argv, envp and the auxiliary vector at 0x%llx; "
+				"[vdso] at 0x%llx; entry 0x%llx", (unsigned long long)bprm->p,
+			     (unsigned long long)bprm->vdso_base, (unsigned long long)elf_entry);
 	mm->start_code = start_code;
 	mm->end_code = end_code;
 	mm->start_data = start_data;

@@ -273,6 +273,9 @@ int bprm_execve(struct vmlab *m, struct task_struct *t, struct linux_binprm *bpr
 	}
 	/* begin_new_exec, the point of no return: exec_mmap drops the old address space */
 	*killed = 1;
+	if (unlikely(explaining(m)))
+		explain_note(m, "exec %s: past the point of no return, the old address space goes",
+			     bprm->filename);
 	t->mm = mm;
 	mmput(m, old);
 	base = strrchr(bprm->filename, '/');

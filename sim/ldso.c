@@ -770,6 +770,10 @@ static int rtld_malloc(struct vmlab *m, struct task_struct *t, struct ldso *ld, 
 		if (page != ld->alloc_end)
 			ld->alloc_ptr = page;
 		ld->alloc_end = page + nup;
+		if (unlikely(explaining(m)))
+			explain_note(m, "ld.so: its minimal malloc needs %llu bytes: %llu pages at 0x%llx",
+				     (unsigned long long)n, (unsigned long long)(nup >> PAGE_SHIFT),
+				     (unsigned long long)page);
 	}
 	ld->alloc_last = ld->alloc_ptr;
 	ld->alloc_ptr += n;
@@ -837,6 +841,9 @@ static int map_segments(struct vmlab *m, struct task_struct *t, struct ldso_obj 
 		return err;
 	l_addr = map_start - (first->p_vaddr & PAGE_MASK);
 	o->l_addr = l_addr;
+	if (unlikely(explaining(m)))
+		explain_note(m, "ld.so: %s (%s) mapped at 0x%llx, %d segments%s", o->names[0], ef->name,
+			     (unsigned long long)map_start, n, has_holes ? ", holes made PROT_NONE" : "");
 	if (has_holes) {
 		uint64_t from = l_addr + PAGE_ALIGN(first->p_vaddr + first->p_filesz);
 
