@@ -270,6 +270,7 @@ void elf_close(struct vmlab *m, struct elf_file *ef)
 	free(ef->soname);
 	free(ef->runpath);
 	free(ef->rpath);
+	free(ef->strtab);
 	free(ef);
 }
 
@@ -455,14 +456,27 @@ int elf_read_dynamic(struct vmlab *m, struct elf_file *ef)
 		case DT_SONAME: soname = dyn[i].d_un.d_val; break;
 		case DT_RUNPATH: runpath = dyn[i].d_un.d_val; break;
 		case DT_RPATH: rpath = dyn[i].d_un.d_val; break;
-		case DT_FLAGS_1: ef->flags_1 = dyn[i].d_un.d_val; break;
+		case DT_FLAGS_1:
+			ef->flags_1 = dyn[i].d_un.d_val;
+			ef->bind_now |= (ef->flags_1 & DF_1_NOW) != 0;
+			break;
+		case DT_FLAGS: ef->bind_now |= (dyn[i].d_un.d_val & DF_BIND_NOW) != 0; break;
+		case DT_BIND_NOW: ef->bind_now = 1; break;
+		case DT_SYMTAB: ef->symtab = dyn[i].d_un.d_ptr; break;
+		case DT_GNU_HASH: ef->gnu_hash = dyn[i].d_un.d_ptr; break;
+		case DT_HASH: ef->hash = dyn[i].d_un.d_ptr; break;
+		case DT_RELA: ef->rela = dyn[i].d_un.d_ptr; break;
+		case DT_RELASZ: ef->relasz = dyn[i].d_un.d_val; break;
+		case DT_JMPREL: ef->jmprel = dyn[i].d_un.d_ptr; break;
+		case DT_PLTRELSZ: ef->pltrelsz = dyn[i].d_un.d_val; break;
 		case DT_VERNEED: verneed = dyn[i].d_un.d_ptr; break;
 		case DT_VERDEF: verdef = dyn[i].d_un.d_ptr; break;
 		default: break;
 		}
 	}
 	n = i;
-	if (nneeded || soname != UINT64_MAX || runpath != UINT64_MAX || rpath != UINT64_MAX) {
+	if (nneeded || soname != UINT64_MAX || runpath != UINT64_MAX || rpath != UINT64_MAX ||
+	    (strtab && strsz)) {
 		if (!strtab || !strsz || strsz > STRTAB_MAX ||
 		    (strofs = vaddr_to_offset(ef, strtab, strsz)) == UINT64_MAX) {
 			err = exec_fail(m, -ELIBBAD, "%s: no usable string table (DT_STRTAB/DT_STRSZ)",
@@ -499,10 +513,20 @@ int elf_read_dynamic(struct vmlab *m, struct elf_file *ef)
 	if (rpath != UINT64_MAX && !(ef->rpath = dup_str(m, ef, str, strsz, rpath, "DT_RPATH", &err)))
 		goto out;
 	err = version_high(m, ef, verneed, verdef, &ef->ver_high);
+	ef->strtab = str; /* kept for the symbol names */
+	ef->strsz = strsz;
+	str = NULL;
 out:
 	free(dyn);
 	free(str);
 	return err;
+}
+
+int elf_read_vaddr(struct vmlab *m, struct elf_file *ef, uint64_t vaddr, void *buf, uint64_t len)
+{
+	uint64_t off = vaddr_to_offset(ef, vaddr, len);
+
+	return off == UINT64_MAX ? -EIO : elf_read(m, ef, buf, len, off);
 }
 
 /* ---- the kernel's loader --------------------------------------------------------------------- */

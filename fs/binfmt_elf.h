@@ -44,6 +44,12 @@ struct elf_file {
 	char *runpath, *rpath;    /* DT_RUNPATH, DT_RPATH or NULL */
 	uint64_t flags_1;         /* DT_FLAGS_1 */
 	unsigned ver_high;        /* highest version index in DT_VERNEED and DT_VERDEF (0: none) */
+	char *strtab;             /* DT_STRTAB's bytes (host memory), NULL when it has none */
+	uint64_t strsz;           /* DT_STRSZ */
+	uint64_t symtab, gnu_hash, hash; /* DT_SYMTAB, DT_GNU_HASH, DT_HASH (addresses), or 0 */
+	uint64_t rela, relasz;    /* DT_RELA, DT_RELASZ: relocations done at startup */
+	uint64_t jmprel, pltrelsz; /* DT_JMPREL, DT_PLTRELSZ: PLT relocations (lazy unless now) */
+	int bind_now;             /* DT_BIND_NOW, DF_BIND_NOW or DF_1_NOW */
 };
 
 /* linux_binprm: one execve in progress. */

@@ -459,6 +459,8 @@ int elf_open_lib(struct vmlab *m, const char *path, struct elf_file **out);
 /* Reads the dynamic section: DT_NEEDED, DT_SONAME, DT_RUNPATH/RPATH, DT_FLAGS_1, versions. */
 int elf_read_dynamic(struct vmlab *m, struct elf_file *ef);
 void elf_close(struct vmlab *m, struct elf_file *ef);
+/* len bytes at address vaddr of the file's image (inside a PT_LOAD's file part). 0 or -EIO. */
+int elf_read_vaddr(struct vmlab *m, struct elf_file *ef, uint64_t vaddr, void *buf, uint64_t len);
 /* load_elf_binary after the point of no return: t->mm is the new mm with the strings on its
  * stack; maps the program, the interpreter, the vDSO, sets brk, builds the stack tables. */
 int load_elf_binary(struct vmlab *m, struct task_struct *t, struct linux_binprm *bprm);

@@ -88,6 +88,8 @@ struct ldso {
 	struct ldso_obj *objs[MAX_OBJECTS]; /* [0] the program, then the libraries in load order */
 	int nobjs;
 	struct ldso_obj rtld;               /* ld.so itself (l_next-last) */
+	struct ldso_obj *scope[MAX_OBJECTS + 2]; /* the search list (breadth first) */
+	int nscope;
 	struct ldso_event *ev;              /* the plan */
 	int nev, capev;
 	int cache_state;                    /* 0 not opened yet, 1 valid, -1 none */
@@ -621,6 +623,268 @@ static uint64_t tls_layout(struct ldso *ld)
 	return (offset + TLS_STATIC_SURPLUS + max_align - 1) / max_align * max_align + TLS_TCB_SIZE;
 }
 
+/* ---- STB_GNU_UNIQUE symbols ---------------------------------------------------------------- */
+
+#define STB_UNIQUE 10          /* STB_GNU_UNIQUE */
+#define MAX_DYNSYM (1u << 22)
+#define UNIQUE_SYM_SIZE 32     /* sizeof (struct unique_sym) */
+
+/* A set of names (open addressing, FNV-1a), each with the binding of the definition that a
+ * lookup finds and, separately, of the one a copy relocation finds (which skips the program). */
+struct name_set {
+	const char **name;
+	signed char *found, *found_copy; /* STB_* of the first definition, -1 none */
+	uint8_t *inserted;               /* already in ld.so's unique table */
+	uint64_t cap, n;
+};
+
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 1099511628211ull;
+	return h;
+}
+
+/* The slot of name: its own, or the empty one where it would go. */
+static uint64_t ns_slot(const struct name_set *ns, const char *name)
+{
+	uint64_t i = fnv(name) & (ns->cap - 1);
+
+	while (ns->name[i] && strcmp(ns->name[i], name))
+		i = (i + 1) & (ns->cap - 1);
+	return i;
+}
+
+static int ns_add(struct name_set *ns, const char *name)
+{
+	uint64_t i;
+
+	if ((ns->n + 1) * 2 > ns->cap) {
+		struct name_set b = {0};
+		uint64_t k;
+
+		b.cap = ns->cap ? ns->cap * 2 : 256;
+		b.name = calloc(b.cap, sizeof(*b.name));
+		b.found = malloc(b.cap);
+		b.found_copy = malloc(b.cap);
+		b.inserted = calloc(b.cap, 1);
+		if (!b.name || !b.found || !b.found_copy || !b.inserted) {
+			free(b.name);
+			free(b.found);
+			free(b.found_copy);
+			free(b.inserted);
+			return -ENOMEM;
+		}
+		for (k = 0; k < ns->cap; k++)
+			if (ns->name[k]) {
+				uint64_t j = ns_slot(&b, ns->name[k]);
+
+				b.name[j] = ns->name[k];
+				b.found[j] = ns->found[k];
+				b.found_copy[j] = ns->found_copy[k];
+			}
+		b.n = ns->n;
+		free(ns->name);
+		free(ns->found);
+		free(ns->found_copy);
+		free(ns->inserted);
+		*ns = b;
+	}
+	i = ns_slot(ns, name);
+	if (!ns->name[i]) {
+		ns->name[i] = name;
+		ns->found[i] = ns->found_copy[i] = -1;
+		ns->n++;
+	}
+	return 0;
+}
+
+/* The number of dynamic symbols: DT_HASH's nchain, or the end of DT_GNU_HASH's last chain. */
+static uint64_t dynsym_count(struct vmlab *m, struct elf_file *ef)
+{
+	uint32_t h[4], i, maxb = 0, b, c;
+
+	if (ef->hash && !elf_read_vaddr(m, ef, ef->hash, h, 8))
+		return MIN(h[1], MAX_DYNSYM);
+	if (!ef->gnu_hash || elf_read_vaddr(m, ef, ef->gnu_hash, h, 16) || h[0] > MAX_DYNSYM ||
+	    h[2] > MAX_DYNSYM)
+		return 0;
+	for (i = 0; i < h[0]; i++) {
+		if (elf_read_vaddr(m, ef, ef->gnu_hash + 16 + (uint64_t)h[2] * 8 + (uint64_t)i * 4, &b, 4))
+			return 0;
+		maxb = MAX(maxb, b);
+	}
+	if (maxb < h[1])
+		return h[1];
+	for (i = maxb; i < MAX_DYNSYM; i++) {
+		if (elf_read_vaddr(m, ef, ef->gnu_hash + 16 + (uint64_t)h[2] * 8 + (uint64_t)h[0] * 4 +
+						  (uint64_t)(i - h[1]) * 4, &c, 4))
+			return 0;
+		if (c & 1)
+			return i + 1;
+	}
+	return 0;
+}
+
+/* The dynamic symbols of an object (host memory, caller frees), or NULL (none readable). */
+static Elf64_Sym *read_dynsym(struct vmlab *m, struct elf_file *ef, uint64_t *n)
+{
+	Elf64_Sym *sym;
+
+	*n = ef->symtab && ef->strtab ? dynsym_count(m, ef) : 0;
+	if (!*n || !(sym = malloc(*n * sizeof(*sym))))
+		return NULL;
+	if (elf_read_vaddr(m, ef, ef->symtab, sym, *n * sizeof(*sym))) {
+		free(sym);
+		return NULL;
+	}
+	return sym;
+}
+
+static const char *sym_name(const struct elf_file *ef, const Elf64_Sym *s)
+{
+	if (s->st_name >= ef->strsz || !memchr(ef->strtab + s->st_name, 0, ef->strsz - s->st_name))
+		return NULL;
+	return ef->strtab + s->st_name;
+}
+
+/* Visible definitions: defined, not local, not hidden or internal. */
+static int sym_defines(const Elf64_Sym *s)
+{
+	unsigned bind = ELF64_ST_BIND(s->st_info), vis = ELF64_ST_VISIBILITY(s->st_other);
+
+	return s->st_shndx != SHN_UNDEF && bind != STB_LOCAL && vis != STV_HIDDEN &&
+	       vis != STV_INTERNAL;
+}
+
+/* do_lookup_unique's table: relocation looks up symbols; each distinct one whose definition
+ * (the first in the search list) is STB_GNU_UNIQUE enters a table of 31 entries of 32 bytes
+ * (calloc), grown to the next prime (61, 127, 251 ...) once it is three quarters full. Only
+ * the startup relocations count (DT_RELA, and DT_JMPREL when bound now). Simplification:
+ * symbol versions are not compared when finding the definition. */
+static int unique_symbols(struct vmlab *m, struct ldso *ld)
+{
+	static const uint64_t primes[] = {31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381,
+					  32749, 65521, 131071};
+	struct name_set ns = {0};
+	Elf64_Sym **syms = calloc((size_t)ld->nscope, sizeof(*syms));
+	uint64_t *nsyms = calloc((size_t)ld->nscope, sizeof(*nsyms)), count = 0, size = 0, i, k;
+	int o, err = 0, p;
+
+	if (!syms || !nsyms) {
+		err = exec_fail(m, -ENOMEM, "ld.so: out of memory");
+		goto out;
+	}
+	/* the names some object defines as unique */
+	for (o = 0; o < ld->nscope; o++) {
+		struct elf_file *ef = ld->scope[o]->ef;
+
+		syms[o] = read_dynsym(m, ef, &nsyms[o]);
+		for (i = 0; syms[o] && i < nsyms[o] && !err; i++)
+			if (sym_defines(&syms[o][i]) && ELF64_ST_BIND(syms[o][i].st_info) == STB_UNIQUE &&
+			    sym_name(ef, &syms[o][i]))
+				err = ns_add(&ns, sym_name(ef, &syms[o][i]));
+	}
+	if (err || !ns.n)
+		goto out;
+	/* the first definition of each such name in the search list (and skipping the program) */
+	for (o = 0; o < ld->nscope; o++)
+		for (i = 0; syms[o] && i < nsyms[o]; i++) {
+			const char *name = sym_name(ld->scope[o]->ef, &syms[o][i]);
+			uint64_t slot;
+
+			if (!name || !sym_defines(&syms[o][i]))
+				continue;
+			slot = ns_slot(&ns, name);
+			if (!ns.name[slot])
+				continue;
+			if (ns.found[slot] < 0)
+				ns.found[slot] = (signed char)ELF64_ST_BIND(syms[o][i].st_info);
+			if (o > 0 && ns.found_copy[slot] < 0)
+				ns.found_copy[slot] = (signed char)ELF64_ST_BIND(syms[o][i].st_info);
+		}
+	/* the startup relocations of every object */
+	for (o = 0; o < ld->nscope; o++) {
+		struct elf_file *ef = ld->scope[o]->ef;
+		uint64_t part[2][2] = {{ef->rela, ef->relasz}, {ef->jmprel, ef->bind_now ? ef->pltrelsz : 0}};
+
+		for (p = 0; p < 2 && syms[o]; p++)
+			for (k = 0; k + sizeof(Elf64_Rela) <= part[p][1] && k < (64ull << 20);
+			     k += sizeof(Elf64_Rela)) {
+				Elf64_Rela r;
+				uint64_t si, slot;
+				const char *name;
+				int copy;
+
+				if (elf_read_vaddr(m, ef, part[p][0] + k, &r, sizeof(r)))
+					break;
+				si = ELF64_R_SYM(r.r_info);
+				if (!si || si >= nsyms[o] || ELF64_ST_BIND(syms[o][si].st_info) == STB_LOCAL ||
+				    !(name = sym_name(ef, &syms[o][si])))
+					continue;
+				slot = ns_slot(&ns, name);
+				copy = ELF64_R_TYPE(r.r_info) == R_X86_64_COPY;
+				if (!ns.name[slot] || ns.inserted[slot] ||
+				    (copy ? ns.found_copy[slot] : ns.found[slot]) != STB_UNIQUE)
+					continue;
+				ns.inserted[slot] = 1;
+				/* enter_unique_sym, growing the table first when it is 3/4 full */
+				if (!count) {
+					size = 0;
+					err = alloc_ev(m, ld, primes[0] * UNIQUE_SYM_SIZE);
+				} else if (primes[size] * 3 <= count * 4 && size + 1 < ARRAY_SIZE(primes)) {
+					size++;
+					err = alloc_ev(m, ld, primes[size] * UNIQUE_SYM_SIZE);
+				}
+				if (err)
+					goto out;
+				count++;
+			}
+	}
+out:
+	for (o = 0; syms && o < ld->nscope; o++)
+		free(syms[o]);
+	free(syms);
+	free(nsyms);
+	free(ns.name);
+	free(ns.found);
+	free(ns.found_copy);
+	free(ns.inserted);
+	return err;
+}
+
+/* The entries _dlfo_process_initial gives the program: none when its PT_LOADs follow each
+ * other page by page (l_contiguous), else one for each. */
+static uint64_t main_find_entries(const struct elf_file *ef)
+{
+	uint64_t expected = 0, n = 0;
+	int i, contiguous = 1;
+
+	for (i = 0; i < ef->ehdr.e_phnum; i++) {
+		const Elf64_Phdr *ph = &ef->phdr[i];
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		n++;
+		if (expected && expected != (ph->p_vaddr & PAGE_MASK))
+			contiguous = 0;
+		expected = PAGE_ALIGN(ph->p_vaddr + ph->p_memsz);
+	}
+	return contiguous ? 0 : n;
+}
+
+static int in_scope(const struct ldso *ld, const struct ldso_obj *o)
+{
+	int i;
+
+	for (i = 0; i < ld->nscope; i++)
+		if (ld->scope[i] == o)
+			return 1;
+	return 0;
+}
+
 int ldso_prepare(struct vmlab *m, struct linux_binprm *bprm, struct ldso **out)
 {
 	struct ldso *ld;
@@ -688,7 +952,7 @@ int ldso_prepare(struct vmlab *m, struct linux_binprm *bprm, struct ldso **out)
 		goto fail;
 	/* _dl_map_object_deps: breadth first, each object's DT_NEEDED in order */
 	{
-		struct ldso_obj *list[MAX_OBJECTS + 2];
+		struct ldso_obj **list = ld->scope;
 
 		nlist = 0;
 		list[nlist++] = main_map;
@@ -712,25 +976,29 @@ int ldso_prepare(struct vmlab *m, struct linux_binprm *bprm, struct ldso **out)
 					list[nlist++] = dep;
 				}
 			}
-			if (l != main_map && l->ef->nneeded) {
+			/* every library's dependency list (l_ldnum counts its dynamic entries: any
+			 * library has some), even with no DT_NEEDED; not the program's, not ld.so's */
+			if (l != main_map && l != &ld->rtld) {
 				err = alloc_ev(m, ld, (uint64_t)(2 * (l->ef->nneeded + 1) + 1) * 8);
 				if (err)
 					goto fail;
 			}
 		}
+		ld->nscope = nlist;
 		err = alloc_ev(m, ld, (uint64_t)(2 * nlist + 1) * 8); /* the search list */
 		if (err)
 			goto fail;
 	}
-	/* _dl_check_all_versions: the program, the vDSO (LINUX_2.6: 2), the libraries, ld.so */
-	for (i = 0; i <= ld->nobjs + 1 && !err; i++) {
-		unsigned high = i == 0 ? main_map->ef->ver_high
-				: i == 1 ? 2
-				: i <= ld->nobjs ? ld->objs[i - 1]->ef->ver_high : ld->rtld.ef->ver_high;
+	/* _dl_check_all_versions, in the order of the link map chain: the program, the vDSO
+	 * (LINUX_2.6: index 2), then the search list, where dl_main put ld.so back in its place */
+	for (i = 0; i <= ld->nscope && !err; i++) {
+		unsigned high = i == 0 ? main_map->ef->ver_high : i == 1 ? 2 : ld->scope[i - 1]->ef->ver_high;
 
 		if (high)
 			err = alloc_ev(m, ld, (uint64_t)(high + 1) * R_FOUND_VERSION_SIZE);
 	}
+	if (!err && !in_scope(ld, &ld->rtld) && ld->rtld.ef->ver_high)
+		err = alloc_ev(m, ld, (uint64_t)(ld->rtld.ef->ver_high + 1) * R_FOUND_VERSION_SIZE);
 	if (err)
 		goto fail;
 	/* init_tls: the slotinfo list, the static TLS block (with the TCB), the DTV */
@@ -738,8 +1006,11 @@ int ldso_prepare(struct vmlab *m, struct linux_binprm *bprm, struct ldso **out)
 	err = alloc_ev(m, ld, 16 + (uint64_t)(ld->tls_modules + 1 + TLS_SLOTINFO_SURPLUS) * 16);
 	err = err ? err : alloc_ev(m, ld, static_size + TCB_ALIGNMENT + 8);
 	err = err ? err : alloc_ev(m, ld, (uint64_t)(ld->tls_modules + DTV_SURPLUS + 2) * 16);
-	/* _dl_find_object_init: an entry for the vDSO and each library */
-	err = err ? err : alloc_ev(m, ld, 32 + 32 * (uint64_t)ld->nobjs);
+	/* relocation: the table of STB_GNU_UNIQUE symbols (C++ libraries) */
+	err = err ? err : unique_symbols(m, ld);
+	/* _dl_find_object_init: an entry for ld.so, the vDSO and each library, and one for each
+	 * PT_LOAD of a program whose segments are not contiguous (l_contiguous) */
+	err = err ? err : alloc_ev(m, ld, 32 * ((uint64_t)ld->nobjs + 1 + main_find_entries(main_map->ef)));
 	if (err)
 		goto fail;
 	/* a library without PT_GNU_STACK, or with PF_X in it, wants an executable stack */
