@@ -628,6 +628,7 @@ static uint64_t tls_layout(struct ldso *ld)
 #define STB_UNIQUE 10          /* STB_GNU_UNIQUE */
 #define MAX_DYNSYM (1u << 22)
 #define UNIQUE_SYM_SIZE 32     /* sizeof (struct unique_sym) */
+#define RELA_CHUNK 4096        /* relocations read at a time */
 
 /* A set of names (open addressing, FNV-1a), each with the binding of the definition that a
  * lookup finds and, separately, of the one a copy relocation finds (which skips the program). */
@@ -638,12 +639,17 @@ struct name_set {
 	uint64_t cap, n;
 };
 
+/* FNV-1a over the length and at most the first and last 16 bytes (C++ names are long and
+ * differ at both ends; strcmp settles collisions). */
 static uint64_t fnv(const char *s)
 {
-	uint64_t h = 14695981039346656037ull;
+	size_t n = strlen(s), i;
+	uint64_t h = 14695981039346656037ull ^ n;
 
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 1099511628211ull;
+	for (i = 0; i < n && i < 16; i++)
+		h = (h ^ (uint8_t)s[i]) * 1099511628211ull;
+	for (i = n > 32 ? n - 16 : MIN(n, (size_t)16); i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 1099511628211ull;
 	return h;
 }
 
@@ -769,11 +775,13 @@ static int unique_symbols(struct vmlab *m, struct ldso *ld)
 	static const uint64_t primes[] = {31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381,
 					  32749, 65521, 131071};
 	struct name_set ns = {0};
+	Elf64_Rela *rel = NULL;
 	Elf64_Sym **syms = calloc((size_t)ld->nscope, sizeof(*syms));
+	uint32_t **slot_of = calloc((size_t)ld->nscope, sizeof(*slot_of)); /* slot + 1, 0: none */
 	uint64_t *nsyms = calloc((size_t)ld->nscope, sizeof(*nsyms)), count = 0, size = 0, i, k;
 	int o, err = 0, p;
 
-	if (!syms || !nsyms) {
+	if (!syms || !nsyms || !slot_of) {
 		err = exec_fail(m, -ENOMEM, "ld.so: out of memory");
 		goto out;
 	}
@@ -789,44 +797,59 @@ static int unique_symbols(struct vmlab *m, struct ldso *ld)
 	}
 	if (err || !ns.n)
 		goto out;
-	/* the first definition of each such name in the search list (and skipping the program) */
-	for (o = 0; o < ld->nscope; o++)
+	/* which symbols carry such a name; the first definition of each in the search list (and
+	 * the first that skips the program, for copy relocations) */
+	for (o = 0; o < ld->nscope; o++) {
+		if (syms[o] && !(slot_of[o] = calloc(nsyms[o], sizeof(uint32_t)))) {
+			err = exec_fail(m, -ENOMEM, "ld.so: out of memory");
+			goto out;
+		}
 		for (i = 0; syms[o] && i < nsyms[o]; i++) {
-			const char *name = sym_name(ld->scope[o]->ef, &syms[o][i]);
+			const char *name;
 			uint64_t slot;
 
-			if (!name || !sym_defines(&syms[o][i]))
+			if (ELF64_ST_BIND(syms[o][i].st_info) == STB_LOCAL ||
+			    !(name = sym_name(ld->scope[o]->ef, &syms[o][i])))
 				continue;
 			slot = ns_slot(&ns, name);
 			if (!ns.name[slot])
+				continue;
+			slot_of[o][i] = (uint32_t)slot + 1;
+			if (!sym_defines(&syms[o][i]))
 				continue;
 			if (ns.found[slot] < 0)
 				ns.found[slot] = (signed char)ELF64_ST_BIND(syms[o][i].st_info);
 			if (o > 0 && ns.found_copy[slot] < 0)
 				ns.found_copy[slot] = (signed char)ELF64_ST_BIND(syms[o][i].st_info);
 		}
-	/* the startup relocations of every object */
+	}
+	/* the startup relocations of every object, read a chunk at a time */
+	rel = malloc(RELA_CHUNK * sizeof(*rel));
+	if (!rel) {
+		err = exec_fail(m, -ENOMEM, "ld.so: out of memory");
+		goto out;
+	}
 	for (o = 0; o < ld->nscope; o++) {
 		struct elf_file *ef = ld->scope[o]->ef;
 		uint64_t part[2][2] = {{ef->rela, ef->relasz}, {ef->jmprel, ef->bind_now ? ef->pltrelsz : 0}};
 
 		for (p = 0; p < 2 && syms[o]; p++)
-			for (k = 0; k + sizeof(Elf64_Rela) <= part[p][1] && k < (64ull << 20);
-			     k += sizeof(Elf64_Rela)) {
-				Elf64_Rela r;
+			for (k = 0; k < part[p][1] / sizeof(*rel) && k < (64ull << 20) / sizeof(*rel); k++) {
+				const Elf64_Rela *r = &rel[k % RELA_CHUNK];
 				uint64_t si, slot;
-				const char *name;
 				int copy;
 
-				if (elf_read_vaddr(m, ef, part[p][0] + k, &r, sizeof(r)))
+				if (!(k % RELA_CHUNK) &&
+				    elf_read_vaddr(m, ef, part[p][0] + k * sizeof(*rel), rel,
+						   MIN((uint64_t)RELA_CHUNK, part[p][1] / sizeof(*rel) - k) *
+							   sizeof(*rel)))
 					break;
-				si = ELF64_R_SYM(r.r_info);
-				if (!si || si >= nsyms[o] || ELF64_ST_BIND(syms[o][si].st_info) == STB_LOCAL ||
-				    !(name = sym_name(ef, &syms[o][si])))
-					continue;
-				slot = ns_slot(&ns, name);
-				copy = ELF64_R_TYPE(r.r_info) == R_X86_64_COPY;
-				if (!ns.name[slot] || ns.inserted[slot] ||
+				si = ELF64_R_SYM(r->r_info);
+				if (!si || si >= nsyms[o] || !slot_of[o][si])
+					continue; /* local, or not a name some object defines as unique */
+				slot = slot_of[o][si] - 1;
+				copy = ELF64_R_TYPE(r->r_info) == R_X86_64_COPY;
+				if (ns.inserted[slot] ||
 				    (copy ? ns.found_copy[slot] : ns.found[slot]) != STB_UNIQUE)
 					continue;
 				ns.inserted[slot] = 1;
@@ -846,8 +869,12 @@ static int unique_symbols(struct vmlab *m, struct ldso *ld)
 out:
 	for (o = 0; syms && o < ld->nscope; o++)
 		free(syms[o]);
+	for (o = 0; slot_of && o < ld->nscope; o++)
+		free(slot_of[o]);
+	free(slot_of);
 	free(syms);
 	free(nsyms);
+	free(rel);
 	free(ns.name);
 	free(ns.found);
 	free(ns.found_copy);
