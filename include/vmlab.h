@@ -38,7 +38,11 @@ typedef struct vmlab_config {
 	uint64_t disk_latency_ns; /* simulated disk: cost of each I/O request (default 100 us) */
 	uint64_t disk_bw;         /* simulated disk: bytes a second (default 500 MiB/s) */
 	uint64_t resident_pages;  /* 0: no limit; else at most this many user pages resident at
-	                           * once, evicted by `policy` (replay --resident; swap issue) */
+	                           * once, evicted by `policy` (replay --resident) */
+	int swap_file;            /* 1: swap lives in a temporary host file (created in $TMPDIR
+	                           * and unlinked at once); 0: in host memory (default) */
+	int swappiness;           /* vm.swappiness, 0..200 (default 60) */
+	int page_cluster;         /* vm.page-cluster, 0..31 (default 3; exact policies use 0) */
 } vmlab_config_t;
 
 void vmlab_config_default(vmlab_config_t *cfg);
@@ -69,6 +73,7 @@ uint64_t vmlab_stack_top(vmlab_t *m, int pid);
 #define VMLAB_MAP_FIXED 0x10
 #define VMLAB_MAP_ANONYMOUS 0x20
 #define VMLAB_MAP_GROWSDOWN 0x0100
+#define VMLAB_MAP_LOCKED 0x2000
 #define VMLAB_MAP_NORESERVE 0x4000
 #define VMLAB_MAP_POPULATE 0x8000
 #define VMLAB_MAP_FIXED_NOREPLACE 0x100000
@@ -81,10 +86,13 @@ uint64_t vmlab_stack_top(vmlab_t *m, int pid);
 #define VMLAB_MADV_SEQUENTIAL 2
 #define VMLAB_MADV_WILLNEED 3
 #define VMLAB_MADV_DONTNEED 4
+#define VMLAB_MADV_FREE 8
 #define VMLAB_MADV_DONTFORK 10
 #define VMLAB_MADV_DOFORK 11
 #define VMLAB_MADV_HUGEPAGE 14
 #define VMLAB_MADV_NOHUGEPAGE 15
+#define VMLAB_MADV_COLD 20
+#define VMLAB_MADV_PAGEOUT 21
 
 int vmlab_mmap(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int prot, int flags,
 	       uint64_t *out);
@@ -105,6 +113,40 @@ int vmlab_mremap(vmlab_t *m, int pid, uint64_t old_addr, uint64_t old_len, uint6
 /* sbrk semantics: moves the break by delta, *old_brk receives the previous break. */
 int vmlab_brk(vmlab_t *m, int pid, int64_t delta, uint64_t *old_brk);
 int vmlab_madvise(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int advice);
+/* mlock/munlock: pages of the range stay resident (faulted in now) / may be reclaimed again.
+ * -ENOMEM when part of the range is not mapped. */
+int vmlab_mlock(vmlab_t *m, int pid, uint64_t addr, uint64_t len);
+int vmlab_munlock(vmlab_t *m, int pid, uint64_t addr, uint64_t len);
+/* /proc/PID/oom_score_adj: -1000 (never chosen) .. 1000. -EINVAL outside. */
+int vmlab_set_oom_score_adj(vmlab_t *m, int pid, int adj);
+
+/* ---- memory cgroups (cgroup v2 memory controller) ------------------------------------ */
+
+#define VMLAB_CGROUP_MAX UINT64_MAX /* the value "max" of a limit */
+
+/* Creates group name under parent (NULL or "": the root). Names follow the scenario rules.
+ * 0, -EEXIST, -ENOENT (no such parent), -ENOSPC (too many groups), -EINVAL (bad name, or an
+ * exact replacement policy: groups need policy linux). */
+int vmlab_cgroup_create(vmlab_t *m, const char *name, const char *parent);
+/* Writes a limit in bytes (rounded down to pages) or VMLAB_CGROUP_MAX: "memory.max",
+ * "memory.high", "memory.low", "memory.min", "memory.swap.max". A lower memory.max or
+ * memory.high reclaims (memory.max may OOM-kill) at once. 0, -ENOENT, -EINVAL. */
+int vmlab_cgroup_set(vmlab_t *m, const char *name, const char *file, uint64_t value);
+/* Moves process pid into the group (cgroup.procs); NULL or "" moves it to the root. */
+int vmlab_cgroup_attach(vmlab_t *m, const char *name, int pid);
+/* A value of the group: "memory.current", "memory.swap.current", "memory.peak", the limits,
+ * a memory.stat key ("anon", "file", "pgfault", ...: sizes in bytes, events as counts) or a
+ * memory.events key ("max", "oom", "oom_kill", ...). 0, -ENOENT. */
+int vmlab_cgroup_read(vmlab_t *m, const char *name, const char *key, uint64_t *val);
+/* Renders memory.stat, memory.events, memory.current, memory.max ... of a group as the
+ * cgroup file would read (*out malloc'd). 0, -ENOENT. */
+int vmlab_cgroup_show(vmlab_t *m, const char *name, const char *file, char **out);
+
+/* ---- page replacement ------------------------------------------------------------------ */
+
+/* For the opt policy: when the page of the next access will be accessed again (a position in
+ * the trace; UINT64_MAX for never). Call before each access; other policies ignore it. */
+void vmlab_set_next_use(vmlab_t *m, uint64_t next_use);
 
 /* ---- memory accesses ---------------------------------------------------------------- */
 
@@ -161,7 +203,7 @@ uint64_t vmlab_clock_ns(vmlab_t *m);
 /* ---- /proc views -------------------------------------------------------------------- */
 
 /* Renders a /proc file into a malloc'd NUL-terminated string (*out, caller frees).
- * what: maps smaps status meminfo vmstat buddyinfo slabinfo vmallocinfo zoneinfo.
+ * what: maps smaps status meminfo vmstat buddyinfo slabinfo vmallocinfo zoneinfo swaps.
  * pid is used by the per-process views. 0, -ENOENT (unknown view), -ESRCH, -ENOMEM. */
 int vmlab_show(vmlab_t *m, const char *what, int pid, char **out);
 

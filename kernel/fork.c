@@ -19,6 +19,7 @@ int dup_mm(struct vmlab *m, struct task_struct *child, struct mm_struct *old)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&mm->mmap_list);
 	mm->mm_users = 1;
+	mm->memcg = child->memcg;
 	mm->context_id = ++m->next_context_id;
 	if (pgd_alloc(m, mm)) {
 		kmem_cache_free(m, m->mm_cachep, mm);

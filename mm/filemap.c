@@ -126,11 +126,19 @@ static struct page *read_cache_page(struct vmlab *m, struct file_inode *fi, uint
 	uint8_t *data;
 	ssize_t n;
 
+	void *shadow;
+
 	alloc_reason(m, "the page cache");
 	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0);
 	if (!page)
 		return NULL;
+	if (mem_cgroup_charge(m, page, current_mm(m))) {
+		free_pages(m, page, 0);
+		return NULL;
+	}
+	shadow = xa_load(&mapping->i_pages, pgoff); /* a workingset shadow, if evicted before */
 	if (xa_store(&mapping->i_pages, pgoff, page)) {
+		mem_cgroup_uncharge(m, page);
 		free_pages(m, page, 0);
 		return NULL;
 	}
@@ -148,10 +156,20 @@ static struct page *read_cache_page(struct vmlab *m, struct file_inode *fi, uint
 	page->mapping = mapping;
 	page->index = pgoff;
 	mapping->nrpages++;
-	mod_node_page_state(m, NR_FILE_PAGES, 1);
+	mod_page_stat(m, page, NR_FILE_PAGES, 1);
 	count_vm_events(m, PGPGIN, PAGE_SIZE >> 10);
+	if (shadow && xa_is_value(shadow))
+		workingset_refault(m, page, xa_to_value(shadow));
 	folio_add_lru(m, page);
 	return page;
+}
+
+/* The page cached at idx, or NULL (nothing, or a workingset shadow). */
+static struct page *filemap_get_page(struct address_space *mapping, uint64_t idx)
+{
+	struct page *page = xa_load(&mapping->i_pages, idx);
+
+	return page && !xa_is_value(page) ? page : NULL;
 }
 
 /* One disk request of `pages` pages: latency plus transfer time. */
@@ -183,7 +201,7 @@ static uint64_t do_page_cache_ra(struct vmlab *m, struct file_inode *fi, uint64_
 	for (i = start; i < end; i++) {
 		struct page *p;
 
-		if (xa_load(&fi->mapping.i_pages, i))
+		if (filemap_get_page(&fi->mapping, i))
 			continue;
 		p = read_cache_page(m, fi, i);
 		if (!p)
@@ -206,7 +224,7 @@ static unsigned filemap_fault(struct vm_fault *vmf)
 
 	if (vmf->pgoff >= size_pages(&fi->inode))
 		return VM_FAULT_SIGBUS; /* wholly beyond EOF */
-	page = xa_load(&fi->mapping.i_pages, vmf->pgoff);
+	page = filemap_get_page(&fi->mapping, vmf->pgoff);
 	if (page) {
 		get_page(page); /* held before any readahead can make reclaim run */
 		if (page->flags & PG_readahead) {
@@ -269,8 +287,9 @@ unsigned filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t 
 		if (!leaf)
 			continue;
 		page = leaf->slots[idx & (XA_CHUNK_SIZE - 1)];
-		/* next_uptodate_folio: a PG_readahead page is left for filemap_fault */
-		if (!page || !pte_none(*ptep) || (page->flags & PG_readahead))
+		/* next_uptodate_folio: a shadow is no page; a PG_readahead page is left for
+		 * filemap_fault */
+		if (!page || xa_is_value(page) || !pte_none(*ptep) || (page->flags & PG_readahead))
 			continue;
 		get_page(page);
 		set_pte_page(m, vmf->vma, vmf->address + ((idx - vmf->pgoff) << PAGE_SHIFT), ptep,
@@ -402,9 +421,10 @@ struct file *filemap_open(struct vmlab *m, const char *path, int *err)
 }
 
 static int mkclean_one(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr,
-		       pteval_t *ptep, struct page *page)
+		       pteval_t *ptep, struct page *page, void *arg)
 {
 	(void)page;
+	(void)arg;
 	if (*ptep & (_PAGE_RW | _PAGE_DIRTY)) {
 		*ptep &= ~(_PAGE_RW | _PAGE_DIRTY);
 		flush_tlb_mm_range(m, vma->vm_mm, addr, addr + PAGE_SIZE);
@@ -416,7 +436,7 @@ static int mkclean_one(struct vmlab *m, struct vm_area_struct *vma, uint64_t add
  * write faults (and dirties it) again. */
 static void folio_mkclean(struct vmlab *m, struct page *page)
 {
-	rmap_walk_file(m, page, mkclean_one);
+	rmap_walk_file_pages(m, page, mkclean_one, NULL);
 }
 
 /* Writes the dirty pages of [start, end] back (to the host file when it may be written, else
@@ -432,7 +452,7 @@ static uint64_t filemap_write_range(struct vmlab *m, struct inode *inode, uint64
 		return 0;
 	while (written < budget && idx <= end &&
 	       (page = xa_find(&fi->mapping.i_pages, &idx, end)) != NULL) {
-		if (page->flags & PG_dirty) {
+		if (!xa_is_value(page) && (page->flags & PG_dirty)) {
 			uint64_t off = idx << PAGE_SHIFT;
 			size_t n = (size_t)MIN(PAGE_SIZE, inode->i_size > off ? inode->i_size - off : 0);
 
@@ -461,6 +481,15 @@ static uint64_t filemap_write_range(struct vmlab *m, struct inode *inode, uint64
 	}
 	disk_io(m, written);
 	return written;
+}
+
+int filemap_writeout_page(struct vmlab *m, struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+
+	if (!(page->flags & PG_dirty))
+		return 0;
+	return filemap_write_range(m, mapping->host, page->index, page->index, 1) == 1 ? 0 : -EIO;
 }
 
 void balance_dirty_pages(struct vmlab *m)
@@ -546,10 +575,12 @@ void drop_pagecache(struct vmlab *m)
 		struct page *page;
 
 		while ((page = xa_find(&fi->mapping.i_pages, &idx, UINT64_MAX)) != NULL) {
-			if (!page->_mapcount && !(page->flags & PG_dirty) && page->_refcount == 1) {
+			if (xa_is_value(page)) {
+				xa_erase(&fi->mapping.i_pages, idx); /* shadows go with the pages */
+			} else if (!page->_mapcount && !(page->flags & PG_dirty) && page->_refcount == 1) {
 				xa_erase(&fi->mapping.i_pages, idx);
 				fi->mapping.nrpages--;
-				mod_node_page_state(m, NR_FILE_PAGES, -1);
+				mod_page_stat(m, page, NR_FILE_PAGES, -1);
 				folio_put(m, page);
 			}
 			idx++;

@@ -618,6 +618,16 @@ struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order)
 
 	if (unlikely(order > MAX_PAGE_ORDER))
 		return NULL;
+	/* the resident limit: evict by the replacement policy before a user page is taken */
+	if (unlikely(m->cfg.resident_pages) && (gfp & __GFP_MOVABLE) && !m->in_reclaim) {
+		int kills = 0;
+
+		while (!reclaim_resident(m))
+			if (kills++ >= MAX_OOM_RETRIES || out_of_memory(m) != 0) {
+				m->alloc_why = NULL;
+				return NULL;
+			}
+	}
 	p = get_page_from_freelist(m, gfp, order, high, true);
 	if (unlikely(!p)) {
 		p = __alloc_pages_slowpath(m, gfp, order, high);

@@ -152,6 +152,8 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 void vm_stat_account(struct mm_struct *mm, uint64_t flags, int64_t npages)
 {
 	mm->total_vm += (uint64_t)npages;
+	if (flags & VM_LOCKED)
+		mm->locked_vm += (uint64_t)npages;
 	if ((flags & (VM_EXEC | VM_WRITE | VM_GROWSDOWN)) == VM_EXEC)
 		mm->exec_vm += (uint64_t)npages; /* is_exec_mapping */
 	else if (flags & VM_GROWSDOWN)

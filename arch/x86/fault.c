@@ -142,6 +142,9 @@ static int access_slow(struct vmlab *m, struct task_struct *t, uint64_t addr, in
 		if (!err) {
 			tlb_fill(m, addr, *ptep);
 			*pfn = pte_pfn(*ptep);
+			/* an exact policy sees accesses that did not fault (the fault loaded the page) */
+			if (unlikely(m->policy_exact) && tries == 0)
+				policy_access(m, *pfn);
 			return 0;
 		}
 		sig = do_user_addr_fault(m, t, addr, err, f);
@@ -169,6 +172,8 @@ static inline int translate(struct vmlab *m, struct task_struct *t, uint64_t add
 	if (likely(e)) {
 		c->stats.hits++;
 		*pfn = e->pfn;
+		if (unlikely(m->policy_exact))
+			policy_access(m, e->pfn);
 		if (unlikely(explaining(m))) {
 			vmlab_event_t ev = {.type = VMLAB_EV_TLB_HIT, .pid = t->pid, .addr = addr,
 					    .pfn = e->pfn};
@@ -198,6 +203,8 @@ int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind)
 		e = tlb_lookup(c, addr >> PAGE_SHIFT, kind);
 		if (likely(e)) {
 			c->stats.hits++;
+			if (unlikely(m->policy_exact))
+				policy_access(m, e->pfn);
 			return 0;
 		}
 	}

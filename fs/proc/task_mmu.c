@@ -133,9 +133,11 @@ static void smaps_pte_entry(void *ctx, uint64_t addr, pteval_t *ptep)
 
 	(void)addr;
 	if (!pte_present(pte)) {
-		if (pte) { /* a swap entry: vmlab keeps no swap counts, so it counts as private */
+		if (pte) { /* a swap entry: shared by swap_count PTEs (after fork) */
+			int count = __swap_count(mss->m, pte_to_swp_entry(pte));
+
 			mss->swap += PAGE_SIZE;
-			mss->swap_pss += PAGE_SIZE << PSS_SHIFT;
+			mss->swap_pss += ((uint64_t)PAGE_SIZE << PSS_SHIFT) / (uint64_t)(count > 1 ? count : 1);
 		}
 		return;
 	}
