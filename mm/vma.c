@@ -228,6 +228,7 @@ struct vm_area_struct *vma_merge_neighbours(struct vmlab *m, struct mm_struct *m
 {
 	struct vm_area_struct *prev = vma_prev(mm, vma), *next = vma_next(mm, vma);
 
+	vma->unmerged_ok = 0; /* a merge is attempted now */
 	if (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP | VM_IO | VM_DONTEXPAND))
 		return vma; /* VM_SPECIAL mappings never merge */
 	if (next && can_merge(vma, next))
@@ -298,7 +299,8 @@ int check_vmas(struct vmlab *m, struct mm_struct *mm, char *err, size_t n)
 			return -EFAULT;
 		}
 		if (prev && vma_is_anonymous(prev) && vma_is_anonymous(v) && !prev->vm_file &&
-		    can_merge(prev, v) && prev->anon_vma == v->anon_vma) {
+		    can_merge(prev, v) && prev->anon_vma == v->anon_vma && !prev->unmerged_ok &&
+		    !v->unmerged_ok) {
 			snprintf(err, n, "check_vmas: mergeable neighbours left apart at %llx",
 				 (unsigned long long)v->vm_start);
 			return -EFAULT;
