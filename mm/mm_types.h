@@ -242,8 +242,9 @@ struct vm_area_struct {
 	struct list_head shared;        /* on address_space.i_mmap */
 	struct avl_node rb;             /* in mm->mm_rb, keyed by vm_start */
 	uint64_t swap_readahead_info;   /* swap_vma_readahead: last fault page | window | hits */
-	uint8_t unmerged_ok;            /* fork cleared VM_LOCKED: Linux leaves such neighbours
-	                                 * apart until a later merge attempt (checker only) */
+	uint8_t unmerged_ok;            /* descends from a VMA whose VM_LOCKED fork cleared: Linux
+	                                 * may leave it apart from an equal neighbour (the checker
+	                                 * does not require those to be merged) */
 	struct list_head vm_list;       /* in mm->mmap_list, ordered by address */
 };
 

@@ -111,6 +111,8 @@ static struct vm_area_struct *vm_area_dup(struct vmlab *m, struct vm_area_struct
 	vma->vm_pgoff = old->vm_pgoff;
 	vma->vm_ops = old->vm_ops;
 	vma->vm_file = old->vm_file;
+	vma->swap_readahead_info = old->swap_readahead_info;
+	vma->unmerged_ok = old->unmerged_ok;
 	if (vma->vm_file) {
 		file_get(vma->vm_file);
 		list_add_tail(&vma->shared, &vma->vm_file->f_inode->i_mapping->i_mmap);
@@ -219,6 +221,7 @@ static int merge_into_left(struct vmlab *m, struct mm_struct *mm, struct vm_area
 	}
 	vma_unlink(mm, b);
 	a->vm_end = b->vm_end;
+	a->unmerged_ok |= b->unmerged_ok; /* its far boundary may still be one fork left apart */
 	vm_area_free(m, b);
 	return 0;
 }
@@ -228,7 +231,6 @@ struct vm_area_struct *vma_merge_neighbours(struct vmlab *m, struct mm_struct *m
 {
 	struct vm_area_struct *prev = vma_prev(mm, vma), *next = vma_next(mm, vma);
 
-	vma->unmerged_ok = 0; /* a merge is attempted now */
 	if (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP | VM_IO | VM_DONTEXPAND))
 		return vma; /* VM_SPECIAL mappings never merge */
 	if (next && can_merge(vma, next))

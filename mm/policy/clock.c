@@ -41,7 +41,7 @@ static void clock_shrink(struct vmlab *m, struct lruvec *lv, struct scan_control
 {
 	uint64_t size = lv->nr_pages[LRU_INACTIVE_ANON] + lv->nr_pages[LRU_ACTIVE_ANON] +
 			lv->nr_pages[LRU_INACTIVE_FILE] + lv->nr_pages[LRU_ACTIVE_FILE];
-	uint64_t steps = 2 * size + 1;
+	uint64_t steps = 2 * (size + 1) + 1; /* two turns of the hand, the sentinel included */
 
 	while (sc->nr_reclaimed < sc->nr_to_reclaim && steps-- && size) {
 		struct list_head *h = hand_of(lv);

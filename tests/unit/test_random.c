@@ -232,6 +232,17 @@ static void one_run(uint64_t seed, int steps, uint64_t ram, int pressure)
 
 		if (pressure && op < 12 && rnd() % 2)
 			n = 1 + (int)(rnd() % 192); /* big mappings */
+		if (getenv("RANDOM_MAPS_AT") && atoi(getenv("RANDOM_MAPS_AT")) == step && p->alive) {
+			char *text = NULL;
+			struct task_struct *tk = find_task(m, p->pid);
+			struct vm_area_struct *v;
+
+			for_each_vma(tk->mm, v)
+				printf("# vma %llx-%llx flags %llx anon_vma %p unmerged_ok %d\n",
+				       (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,
+				       (unsigned long long)v->vm_flags, (void *)v->anon_vma, v->unmerged_ok);
+			free(text);
+		}
 		if (getenv("RANDOM_TRACE_PAGE")) {
 			int tp = atoi(getenv("RANDOM_TRACE_PAGE"));
 
@@ -501,6 +512,15 @@ static void one_run(uint64_t seed, int steps, uint64_t ram, int pressure)
 					d += c;
 				}
 			}
+		}
+		if (getenv("RANDOM_MAPS_AT") && atoi(getenv("RANDOM_MAPS_AT")) == step && p->alive) {
+			struct task_struct *tk = find_task(m, p->pid);
+			struct vm_area_struct *v;
+
+			for_each_vma(tk->mm, v)
+				printf("# after: vma %llx-%llx flags %llx anon_vma %p unmerged_ok %d\n",
+				       (unsigned long long)v->vm_start, (unsigned long long)v->vm_end,
+				       (unsigned long long)v->vm_flags, (void *)v->anon_vma, v->unmerged_ok);
 		}
 		if (vmlab_check(m, err, sizeof(err)))
 			FAILF("checker: %s", err);
