@@ -235,6 +235,7 @@ int check_all(struct vmlab *m, char *err, size_t n)
 	uint64_t pfn, lru = 0, anon_mapped = 0, file_mapped = 0, user = 0;
 	int64_t tables = 1 + count_tables(m, m->init_pgd, 4, 0, PTRS_PER_TABLE);
 	uint64_t *memcg_pages = NULL, *memcg_slots = NULL;
+	int64_t *memcg_census = NULL;
 	int pid, ret = -EFAULT;
 
 	err[0] = 0;
@@ -244,8 +245,9 @@ int check_all(struct vmlab *m, char *err, size_t n)
 	cs.maps = calloc(m->max_pfn, sizeof(*cs.maps));
 	cs.swap_refs = calloc(m->nr_swapfiles ? m->swap_info[0]->max : 1, sizeof(*cs.swap_refs));
 	memcg_pages = calloc((size_t)m->nr_memcgs, sizeof(uint64_t));
+	memcg_census = calloc((size_t)m->nr_memcgs * MEMCG_NR_STAT, sizeof(int64_t));
 	memcg_slots = calloc((size_t)m->nr_memcgs, sizeof(uint64_t));
-	if (!cs.maps || !cs.swap_refs || !memcg_pages || !memcg_slots) {
+	if (!cs.maps || !cs.swap_refs || !memcg_pages || !memcg_slots || !memcg_census) {
 		snprintf(err, n, "check: out of host memory");
 		ret = -ENOMEM;
 		goto out;
@@ -294,10 +296,22 @@ int check_all(struct vmlab *m, char *err, size_t n)
 		if ((p->flags & PG_swapcache) || (!(p->flags & PG_anon) && p->mapping))
 			cache = 1;
 		if (p->memcg_id) {
+			int64_t *c;
+
 			if (p->memcg_id >= m->nr_memcgs)
 				FAIL("check: frame %llx charged to memcg %u that does not exist",
 				     (unsigned long long)pfn, p->memcg_id);
 			memcg_pages[p->memcg_id]++;
+			c = memcg_census + (size_t)p->memcg_id * MEMCG_NR_STAT;
+			if ((p->flags & PG_anon) && p->_mapcount)
+				c[MEMCG_ANON]++;
+			if (p->flags & PG_swapcache)
+				c[MEMCG_SWAPCACHED]++;
+			else if (!(p->flags & PG_anon) && p->mapping) {
+				c[MEMCG_FILE]++;
+				if (p->flags & PG_swapbacked)
+					c[MEMCG_SHMEM]++;
+			}
 		}
 		if (p->_refcount != p->_mapcount + cache)
 			FAIL("check: frame %llx refcount %d, mapcount %d%s", (unsigned long long)pfn,
@@ -326,6 +340,26 @@ int check_all(struct vmlab *m, char *err, size_t n)
 	}
 	if (check_memcg(m, memcg_pages, memcg_slots, err, n))
 		goto out;
+	{
+		/* memory.stat's sizes: each group's counters hold its subtree's pages */
+		static const enum memcg_stat_item items[] = {MEMCG_ANON, MEMCG_FILE, MEMCG_SHMEM,
+							     MEMCG_SWAPCACHED};
+		int g, h;
+		size_t k;
+
+		for (g = 1; g < m->nr_memcgs; g++)
+			for (k = 0; k < ARRAY_SIZE(items); k++) {
+				int64_t want = 0;
+
+				for (h = 1; h < m->nr_memcgs; h++)
+					if (mem_cgroup_is_descendant(m->memcgs[h], m->memcgs[g]))
+						want += memcg_census[(size_t)h * MEMCG_NR_STAT + items[k]];
+				if (want != m->memcgs[g]->stat[items[k]])
+					FAIL("check_memcg: group %s memory.stat item %d is %lld, its pages "
+					     "say %lld", m->memcgs[g]->name, (int)items[k],
+					     (long long)m->memcgs[g]->stat[items[k]], (long long)want);
+			}
+	}
 	/* with no process left only the page cache of host files may remain, unmapped */
 	if (m->nr_running == 0 && (anon_mapped || file_mapped || m->node_stat[NR_SHMEM] ||
 				   m->vm_committed_as || user != (uint64_t)m->node_stat[NR_FILE_PAGES]))
@@ -342,6 +376,7 @@ out:
 	free(cs.swap_refs);
 	free(memcg_pages);
 	free(memcg_slots);
+	free(memcg_census);
 	return ret;
 }
 

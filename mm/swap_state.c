@@ -44,9 +44,8 @@ uint64_t add_to_swap_cache(struct vmlab *m, struct page *page, swp_entry_t e)
 	page->flags |= PG_swapcache | PG_swapbacked;
 	page->private = e.val;
 	si->nr_swapcache++;
-	mod_node_page_state(m, NR_FILE_PAGES, 1);
-	mod_node_page_state(m, NR_SWAPCACHE, 1);
-	memcg_mod_stat(m, page, MEMCG_SWAPCACHED, 1);
+	mod_node_page_state(m, NR_FILE_PAGES, 1); /* node-wide only, as node_stat_mod_folio */
+	mod_page_stat(m, page, NR_SWAPCACHE, 1);
 	return shadow;
 }
 
@@ -63,8 +62,7 @@ void __delete_from_swap_cache(struct vmlab *m, struct page *page, uint64_t shado
 	page->private = 0;
 	si->nr_swapcache--;
 	mod_node_page_state(m, NR_FILE_PAGES, -1);
-	mod_node_page_state(m, NR_SWAPCACHE, -1);
-	memcg_mod_stat(m, page, MEMCG_SWAPCACHED, -1);
+	mod_page_stat(m, page, NR_SWAPCACHE, -1);
 }
 
 /* delete_from_swap_cache: out of the cache, the slot's cache bit cleared (the slot is freed if

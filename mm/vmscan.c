@@ -168,8 +168,8 @@ static bool __remove_mapping(struct vmlab *m, struct page *p, struct scan_contro
 		swp_entry_t e = {p->private};
 		uint64_t shadow = workingset_eviction(m, p, sc->target_mem_cgroup);
 
-		mem_cgroup_swapout(m, p, e);
 		__delete_from_swap_cache(m, p, shadow);
+		mem_cgroup_swapout(m, p, e); /* after the statistics of the cache left */
 		swapcache_clear(m, e);
 	} else {
 		struct address_space *mapping = p->mapping;
