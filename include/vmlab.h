@@ -144,6 +144,12 @@ int vmlab_cgroup_show(vmlab_t *m, const char *name, const char *file, char **out
 
 /* ---- page replacement ------------------------------------------------------------------ */
 
+/* The replacement policy called name: 0 with *exact (it sees every access) and *needs_future
+ * (it needs vmlab_set_next_use: opt) set (either may be NULL), or -ENOENT. */
+int vmlab_policy_info(const char *name, int *exact, int *needs_future);
+/* Every policy's name, separated by "|" ("linux|lru|..."). */
+const char *vmlab_policy_names(void);
+
 /* For the opt policy: when the page of the next access will be accessed again (a position in
  * the trace; UINT64_MAX for never). Call before each access; other policies ignore it. */
 void vmlab_set_next_use(vmlab_t *m, uint64_t next_use);

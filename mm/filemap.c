@@ -21,8 +21,10 @@
  *
  * Simplifications: background writeback runs between operations (Linux: a flusher thread,
  * and writers throttled near vm.dirty_ratio); it writes inode by inode in page order, not
- * oldest first; no file truncation while mapped; the page cache is not reclaimed under memory
- * pressure yet (drop_caches only).
+ * oldest first; no file truncation while mapped. Under memory pressure mm/vmscan.c reclaims
+ * page-cache pages (writing dirty ones back first) and leaves workingset shadows in their
+ * slots: lookups here treat those value entries as empty, and a read that refills one tells
+ * workingset_refault.
  */
 #include <fcntl.h>
 #include <limits.h>

@@ -426,14 +426,15 @@ static int parse_machine(struct parser *p, struct vms_script *s, char **tok, int
 				return fail(p, "machine: cpus=%s must be from 1 to 64", v);
 			s->cfg.nr_cpus = (unsigned)n;
 		} else if (!strcmp(k, "policy")) {
-			if (!strcmp(v, "opt"))
-				return fail(p, "machine: policy=opt needs to know each access's future; it "
-					       "works with vmlab replay only");
-			if (strlen(v) >= sizeof(s->cfg.policy) || (strcmp(v, "linux") && strcmp(v, "lru") &&
-			    strcmp(v, "fifo") && strcmp(v, "clock")))
-				return fail(p, "machine: unknown policy '%s' (linux, lru, fifo, clock)", v);
+			int exact, future;
+
+			if (strlen(v) >= sizeof(s->cfg.policy) || vmlab_policy_info(v, &exact, &future))
+				return fail(p, "machine: unknown policy '%s' (%s)", v, vmlab_policy_names());
+			if (future)
+				return fail(p, "machine: policy=%s needs to know each access's future; it "
+					       "works with vmlab replay only", v);
 			snprintf(s->cfg.policy, sizeof(s->cfg.policy), "%s", v);
-			p->exact_policy = strcmp(v, "linux") != 0;
+			p->exact_policy = exact;
 		} else if (!strcmp(k, "thp")) {
 			if (strcmp(v, "never") && strcmp(v, "madvise") && strcmp(v, "always"))
 				return fail(p, "machine: thp must be never, madvise or always");

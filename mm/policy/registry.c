@@ -37,6 +37,24 @@ const char *vm_policy_names(void)
 	return buf;
 }
 
+int vmlab_policy_info(const char *name, int *exact, int *needs_future)
+{
+	const struct vm_policy_ops *p = name ? vm_policy_find(name) : NULL;
+
+	if (!p)
+		return -ENOENT;
+	if (exact)
+		*exact = p->exact;
+	if (needs_future)
+		*needs_future = p->needs_future;
+	return 0;
+}
+
+const char *vmlab_policy_names(void)
+{
+	return vm_policy_names();
+}
+
 void policy_access(struct vmlab *m, uint64_t pfn)
 {
 	struct page *p = pfn_to_page(m, pfn);
