@@ -28,6 +28,9 @@ int swap_backing_init(struct swap_info_struct *si, int file_backed)
 
 		if (p == MAP_FAILED)
 			return -ENOMEM;
+		/* host huge pages: the host commits the store 2 MiB at a time, not one host fault
+		 * per slot (advisory; still only what swap-outs touch) */
+		madvise(p, bytes, MADV_HUGEPAGE);
 		si->store = p;
 		snprintf(si->name, sizeof(si->name), "/dev/vmlab-swap%d", si->type);
 		return 0;

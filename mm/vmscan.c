@@ -255,7 +255,7 @@ static uint64_t shrink_folio_list(struct vmlab *m, struct list_head *list, struc
 		}
 		nr_reclaimed++;
 		if (unlikely(explaining(m)))
-			explain_note(m, "reclaim: frame %llx freed (%s page)",
+			explain_note(m, "reclaim: frame 0x%llx freed (%s page)",
 				     (unsigned long long)page_to_pfn(m, p),
 				     (p->flags & PG_swapbacked) ? "anonymous/shmem" : "file");
 		folio_put(m, p); /* the reclaimer's reference: the page is free */
