@@ -1,5 +1,6 @@
 /* tests/unit/test_api.c - the bad-input catalogue of the public API (docs/bad-input.md):
  * every invalid form gets its documented error, never a crash. One CHECK per catalogue row. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "include/vmlab.h"
@@ -166,6 +167,96 @@ static void views(void)
 	CHECK_EQ(vmlab_run_script(NULL, NULL, NULL, NULL), 2);
 }
 
+/* swap, policies, mlock, oom_score_adj and memory cgroups */
+static void reclaim_calls(void)
+{
+	vmlab_config_t cfg;
+	vmlab_t *x = (vmlab_t *)1, *e;
+	uint64_t a, v;
+	char *out;
+	int exact = -1, future = -1;
+
+	vmlab_config_default(&cfg);
+	cfg.swap = 5000; /* not a multiple of 4K */
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	cfg.swap = 4096; /* only the header page */
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	vmlab_config_default(&cfg);
+	cfg.swappiness = 201;
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	cfg.swappiness = -1;
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	vmlab_config_default(&cfg);
+	cfg.page_cluster = 32;
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	vmlab_config_default(&cfg);
+	snprintf(cfg.policy, sizeof(cfg.policy), "mru");
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	memset(cfg.policy, 'x', sizeof(cfg.policy)); /* not NUL-terminated */
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	CHECK(x == NULL);
+	CHECK_EQ(vmlab_policy_info("mru", &exact, &future), -ENOENT);
+	CHECK_EQ(vmlab_policy_info(NULL, NULL, NULL), -ENOENT);
+	CHECK_EQ(vmlab_policy_info("opt", &exact, &future), 0);
+	CHECK(exact == 1 && future == 1);
+	CHECK(strstr(vmlab_policy_names(), "clock") != NULL);
+	vmlab_set_next_use(NULL, 1); /* no-op */
+
+	CHECK_EQ(vmlab_mlock(NULL, pid, 0, 4096), -ESRCH);
+	CHECK_EQ(vmlab_mlock(m, 9999, 0, 4096), -ESRCH);
+	CHECK_EQ(vmlab_mlock(m, pid, 0x10000, 4096), -ENOMEM);  /* nothing mapped there */
+	CHECK_EQ(vmlab_munlock(m, pid, 0x10000, 4096), -ENOMEM);
+	CHECK_EQ(vmlab_mlock(m, pid, 0x10000, UINT64_MAX), -ENOMEM); /* wraps */
+	CHECK_EQ(vmlab_mmap(m, pid, 0, 8192, VMLAB_PROT_READ | VMLAB_PROT_WRITE, VMLAB_MAP_PRIVATE, &a), 0);
+	CHECK_EQ(vmlab_mlock(m, pid, a + 1, 100), 0); /* the start is rounded down */
+	CHECK_EQ(vmlab_task_stat(m, pid, "VmLck", &v), 0);
+	CHECK_EQ(v, 4096);
+	CHECK_EQ(vmlab_madvise(m, pid, a, 8192, VMLAB_MADV_DONTNEED), -EINVAL); /* a locked VMA */
+	CHECK_EQ(vmlab_madvise(m, pid, a, 8192, VMLAB_MADV_PAGEOUT), -EINVAL);
+	CHECK_EQ(vmlab_munlock(m, pid, a, 8192), 0);
+	CHECK_EQ(vmlab_madvise(m, pid, a, 8192, VMLAB_MADV_FREE), 0);
+	CHECK_EQ(vmlab_madvise(m, pid, vmlab_stack_top(m, pid) - 4096, 4096, VMLAB_MADV_COLD), 0);
+	CHECK_EQ(vmlab_set_oom_score_adj(m, pid, 1001), -EINVAL);
+	CHECK_EQ(vmlab_set_oom_score_adj(m, pid, -1001), -EINVAL);
+	CHECK_EQ(vmlab_set_oom_score_adj(m, 9999, 0), -ESRCH);
+	CHECK_EQ(vmlab_set_oom_score_adj(m, pid, -1000), 0);
+
+	CHECK_EQ(vmlab_cgroup_create(NULL, "g", NULL), -EINVAL);
+	CHECK_EQ(vmlab_cgroup_create(m, NULL, NULL), -EINVAL);
+	CHECK_EQ(vmlab_cgroup_create(m, "9g", NULL), -EINVAL);
+	CHECK_EQ(vmlab_cgroup_create(m, "a-b", NULL), -EINVAL);
+	CHECK_EQ(vmlab_cgroup_create(m, "g", "nope"), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_create(m, "g", NULL), 0);
+	CHECK_EQ(vmlab_cgroup_create(m, "g", NULL), -EEXIST);
+	CHECK_EQ(vmlab_cgroup_create(m, "h", "g"), 0);
+	CHECK_EQ(vmlab_cgroup_set(m, "nope", "memory.max", 1 << 20), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_set(m, "g", "memory.maximum", 1 << 20), -EINVAL);
+	CHECK_EQ(vmlab_cgroup_set(m, "g", NULL, 1 << 20), -EINVAL);
+	CHECK_EQ(vmlab_cgroup_set(NULL, "g", "memory.max", 1 << 20), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_set(m, "g", "memory.max", VMLAB_CGROUP_MAX), 0);
+	CHECK_EQ(vmlab_cgroup_attach(m, "g", 9999), -ESRCH);
+	CHECK_EQ(vmlab_cgroup_attach(m, "nope", pid), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_attach(m, "h", pid), 0);
+	CHECK_EQ(vmlab_cgroup_attach(m, NULL, pid), 0); /* back to the root */
+	CHECK_EQ(vmlab_cgroup_read(m, "g", "memory.bogus", &v), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_read(m, "nope", "memory.current", &v), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_read(m, "g", "memory.current", NULL), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_read(m, "g", "memory.max", &v), 0);
+	CHECK(v == VMLAB_CGROUP_MAX);
+	CHECK_EQ(vmlab_cgroup_show(m, "g", "memory.bogus", &out), -ENOENT);
+	CHECK(out == NULL);
+	CHECK_EQ(vmlab_cgroup_show(m, "g", "memory.stat", NULL), -EFAULT);
+	CHECK_EQ(vmlab_cgroup_show(m, "g", "memory.max", &out), 0);
+	CHECK(!strcmp(out, "max\n"));
+	free(out);
+	/* groups and the exact policies do not mix */
+	vmlab_config_default(&cfg);
+	snprintf(cfg.policy, sizeof(cfg.policy), "lru");
+	CHECK_EQ(vmlab_create(&cfg, &e), 0);
+	CHECK_EQ(vmlab_cgroup_create(e, "g", NULL), -EINVAL);
+	vmlab_destroy(e);
+}
+
 int main(void)
 {
 	setup();
@@ -174,6 +265,7 @@ int main(void)
 	RUN(syscalls);
 	RUN(accesses);
 	RUN(views);
+	RUN(reclaim_calls);
 	vmlab_destroy(m);
 	TEST_EXIT();
 }
