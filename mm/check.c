@@ -34,12 +34,30 @@ struct census {
 	struct vmlab *m;
 	struct mm_struct *mm;
 	uint32_t *maps;           /* PTEs mapping each frame */
-	uint32_t *swap_refs;      /* swap PTEs and shmem entries holding each slot (area 0) */
+	uint64_t *swap_offs;      /* the slot of every swap PTE and shmem entry (area 0) */
+	size_t nswap, capswap;
 	int64_t rss[NR_MM_COUNTERS];
 	char *err;
 	size_t n;
 	int bad;
 };
+
+static void census_swap_ref(struct census *cs, uint64_t off)
+{
+	if (cs->nswap == cs->capswap) {
+		size_t cap = cs->capswap ? cs->capswap * 2 : 1024;
+		uint64_t *o = realloc(cs->swap_offs, cap * sizeof(*o));
+
+		if (!o) {
+			snprintf(cs->err, cs->n, "check: out of host memory");
+			cs->bad = 1;
+			return;
+		}
+		cs->swap_offs = o;
+		cs->capswap = cap;
+	}
+	cs->swap_offs[cs->nswap++] = off;
+}
 
 static void census_pte(void *c, uint64_t addr, pteval_t *ptep)
 {
@@ -63,7 +81,7 @@ static void census_pte(void *c, uint64_t addr, pteval_t *ptep)
 			cs->bad = 1;
 			return;
 		}
-		cs->swap_refs[swp_offset(se)]++;
+		census_swap_ref(cs, swp_offset(se));
 		cs->rss[MM_SWAPENTS]++;
 		return;
 	}
@@ -225,8 +243,7 @@ static void census_shmem_swap(void *c, swp_entry_t e)
 {
 	struct census *cs = c;
 
-	if (swp_offset(e) < cs->m->swap_info[0]->max)
-		cs->swap_refs[swp_offset(e)]++;
+	census_swap_ref(cs, swp_offset(e));
 }
 
 int check_all(struct vmlab *m, char *err, size_t n)
@@ -243,11 +260,10 @@ int check_all(struct vmlab *m, char *err, size_t n)
 	    check_lru(m, err, n) || check_tlb(m, err, n))
 		return -EFAULT;
 	cs.maps = calloc(m->max_pfn, sizeof(*cs.maps));
-	cs.swap_refs = calloc(m->nr_swapfiles ? m->swap_info[0]->max : 1, sizeof(*cs.swap_refs));
 	memcg_pages = calloc((size_t)m->nr_memcgs, sizeof(uint64_t));
 	memcg_census = calloc((size_t)m->nr_memcgs * MEMCG_NR_STAT, sizeof(int64_t));
 	memcg_slots = calloc((size_t)m->nr_memcgs, sizeof(uint64_t));
-	if (!cs.maps || !cs.swap_refs || !memcg_pages || !memcg_slots || !memcg_census) {
+	if (!cs.maps || !memcg_pages || !memcg_slots || !memcg_census) {
 		snprintf(err, n, "check: out of host memory");
 		ret = -ENOMEM;
 		goto out;
@@ -295,6 +311,16 @@ int check_all(struct vmlab *m, char *err, size_t n)
 		user++;
 		if ((p->flags & PG_swapcache) || (!(p->flags & PG_anon) && p->mapping))
 			cache = 1;
+		if (p->flags & PG_swapcache) {
+			swp_entry_t e = {p->private};
+			struct swap_info_struct *si = swp_swap_info(m, e);
+
+			if (!si || swp_offset(e) >= si->max ||
+			    si->swap_cache[swp_offset(e)] != (uint64_t)(uintptr_t)p ||
+			    !(si->swap_map[swp_offset(e)] & SWAP_HAS_CACHE))
+				FAIL("check: frame %llx is in the swap cache, but its slot does not hold it",
+				     (unsigned long long)pfn);
+		}
 		if (p->memcg_id) {
 			int64_t *c;
 
@@ -329,14 +355,18 @@ int check_all(struct vmlab *m, char *err, size_t n)
 		     (long long)tables, (long long)m->node_stat[NR_PAGETABLE]);
 	if (m->nr_swapfiles) {
 		struct swap_info_struct *si = m->swap_info[0];
-		uint64_t off;
+		uint32_t c;
 
 		shmem_for_each_swap(m, census_shmem_swap, &cs);
-		if (check_swap(m, cs.swap_refs, err, n))
+		if (cs.bad || check_swap(m, cs.swap_offs, cs.nswap, err, n))
 			goto out;
-		for (off = 1; off < si->max; off++)
-			if (si->swap_cgroup[off] && si->swap_map[off])
-				memcg_slots[si->swap_cgroup[off] < m->nr_memcgs ? si->swap_cgroup[off] : 0]++;
+		for (c = 0; c < si->nr_clusters; c++) {
+			uint64_t off = (uint64_t)c * SWAPFILE_CLUSTER, end = MIN(off + SWAPFILE_CLUSTER, si->max);
+
+			for (; si->cluster_info[c].count && off < end; off++)
+				if (si->swap_cgroup[off] && si->swap_map[off])
+					memcg_slots[si->swap_cgroup[off] < m->nr_memcgs ? si->swap_cgroup[off] : 0]++;
+		}
 	}
 	if (check_memcg(m, memcg_pages, memcg_slots, err, n))
 		goto out;
@@ -373,7 +403,7 @@ int check_all(struct vmlab *m, char *err, size_t n)
 	ret = 0;
 out:
 	free(cs.maps);
-	free(cs.swap_refs);
+	free(cs.swap_offs);
 	free(memcg_pages);
 	free(memcg_slots);
 	free(memcg_census);

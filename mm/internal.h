@@ -398,8 +398,9 @@ void swap_free(struct vmlab *m, swp_entry_t e);
 int swapcache_prepare(struct vmlab *m, swp_entry_t e);
 void swapcache_clear(struct vmlab *m, swp_entry_t e);
 bool vm_swap_full(struct vmlab *m);
-/* refs[offset]: references found by the census (area 0). */
-int check_swap(struct vmlab *m, const uint32_t *refs, char *err, size_t n);
+/* offs: the slot of area 0 of every swap PTE and shmem entry found by the census (sorted in
+ * place). */
+int check_swap(struct vmlab *m, uint64_t *offs, size_t nrefs, char *err, size_t n);
 
 /* ---- mm/page_io.c ---------------------------------------------------------------------------- */
 

@@ -226,8 +226,7 @@ static int try_charge(struct vmlab *m, struct mem_cgroup *memcg)
 			return -ENOMEM;
 		}
 	}
-	if (memcg->usage > memcg->high || (memcg->parent && memcg->parent->id && memcg->parent->usage > memcg->parent->high))
-		mem_cgroup_handle_over_high(m, memcg);
+	mem_cgroup_handle_over_high(m, memcg); /* any level over memory.high reclaims */
 	return 0;
 }
 

@@ -339,32 +339,80 @@ int swapon(struct vmlab *m, uint64_t bytes, int file_backed)
 
 /* ---- checker -------------------------------------------------------------------------------- */
 
-/* check_swap: swap_map counts equal the references found (refs[] is filled by the caller's
- * census of swap PTEs and shmem entries, per slot of area 0); SWAP_HAS_CACHE is set exactly
- * for slots with a cached page; cluster counts and free-slot totals add up. */
-int check_swap(struct vmlab *m, const uint32_t *refs, char *err, size_t n)
+static int cmp_u64(const void *a, const void *b)
 {
-	int i;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	for (i = 0; i < m->nr_swapfiles; i++) {
-		struct swap_info_struct *si = m->swap_info[i];
-		uint64_t off, inuse = 0, cached = 0;
-		uint32_t c;
+	return x < y ? -1 : x > y;
+}
 
-		if (si->swap_map[0]) {
-			snprintf(err, n, "check_swap: the header slot is in use");
+/* The census count of offset off in the sorted offs[0..n). */
+static uint32_t refs_of(const uint64_t *offs, size_t n, uint64_t off)
+{
+	size_t lo = 0, hi = n, first;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (offs[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < n && offs[lo] == off)
+		lo++;
+	return (uint32_t)(lo - first);
+}
+
+/* check_swap: each slot's swap_map count equals the references the census found (offs: one
+ * offset of area 0 per swap PTE or shmem entry, any order; sorted here), SWAP_HAS_CACHE is set
+ * exactly where the swap cache holds a page that names the slot, cluster counts and the
+ * free-slot totals add up. Work is proportional to the slots in use (clusters with none are
+ * skipped), not to the size of the area. */
+int check_swap(struct vmlab *m, uint64_t *offs, size_t nrefs, char *err, size_t n)
+{
+	struct swap_info_struct *si;
+	uint64_t inuse = 0, cached = 0, sum = 0;
+	size_t i;
+	uint32_t c;
+
+	if (!m->nr_swapfiles)
+		return 0;
+	si = m->swap_info[0];
+	qsort(offs, nrefs, sizeof(*offs), cmp_u64);
+	for (i = 0; i < nrefs; i++) {
+		uint32_t want = refs_of(offs, nrefs, offs[i]);
+
+		if (offs[i] == 0 || offs[i] >= si->max || (si->swap_map[offs[i]] & SWAP_MAP_MAX) != want) {
+			snprintf(err, n, "check_swap: slot %llu has count %u, but %u references hold it",
+				 (unsigned long long)offs[i],
+				 offs[i] < si->max ? si->swap_map[offs[i]] & SWAP_MAP_MAX : 0, want);
 			return -EFAULT;
 		}
-		for (off = 1; off < si->max; off++) {
+	}
+	if (si->swap_map[0]) {
+		snprintf(err, n, "check_swap: the header slot is in use");
+		return -EFAULT;
+	}
+	for (c = 0; c < si->nr_clusters; c++) {
+		uint64_t start = (uint64_t)c * SWAPFILE_CLUSTER, end = MIN(start + SWAPFILE_CLUSTER, si->max), off;
+		uint32_t used = 0;
+
+		sum += si->cluster_info[c].count;
+		if (!si->cluster_info[c].count)
+			continue; /* a slot used there would have shown in the census or the cache */
+		for (off = start; off < end; off++) {
 			uint16_t v = si->swap_map[off];
 			uint64_t sc = si->swap_cache[off];
 			int has_page = sc && !(sc & 1);
 
-			if (v)
-				inuse++;
-			if ((v & SWAP_MAP_MAX) != (i == 0 && refs ? refs[off] : (v & SWAP_MAP_MAX))) {
+			if (!v)
+				continue;
+			used++;
+			if ((v & SWAP_MAP_MAX) != refs_of(offs, nrefs, off)) {
 				snprintf(err, n, "check_swap: slot %llu has count %u, but %u references hold it",
-					 (unsigned long long)off, v & SWAP_MAP_MAX, refs[off]);
+					 (unsigned long long)off, v & SWAP_MAP_MAX, refs_of(offs, nrefs, off));
 				return -EFAULT;
 			}
 			if (!!(v & SWAP_HAS_CACHE) != has_page) {
@@ -385,28 +433,20 @@ int check_swap(struct vmlab *m, const uint32_t *refs, char *err, size_t n)
 				}
 			}
 		}
-		if (inuse != si->inuse_pages || cached != si->nr_swapcache) {
-			snprintf(err, n, "check_swap: %llu slots and %llu cached pages in use, counters "
-				 "say %llu and %llu", (unsigned long long)inuse,
-				 (unsigned long long)cached, (unsigned long long)si->inuse_pages,
-				 (unsigned long long)si->nr_swapcache);
+		if (used != si->cluster_info[c].count) {
+			snprintf(err, n, "check_swap: cluster %u has %u slots in use, says %u", c, used,
+				 si->cluster_info[c].count);
 			return -EFAULT;
 		}
-		for (c = 0; c < si->nr_clusters; c++) {
-			uint64_t start = (uint64_t)c * SWAPFILE_CLUSTER, end = MIN(start + SWAPFILE_CLUSTER, si->max);
-			uint32_t used = 0;
-
-			for (off = start; off < end; off++)
-				used += si->swap_map[off] != 0;
-			if (used != si->cluster_info[c].count) {
-				snprintf(err, n, "check_swap: cluster %u has %u slots in use, says %u", c,
-					 used, si->cluster_info[c].count);
-				return -EFAULT;
-			}
-		}
+		inuse += used;
 	}
-	if ((int64_t)(m->total_swap_pages) - m->nr_swap_pages !=
-	    (int64_t)(m->nr_swapfiles ? m->swap_info[0]->inuse_pages : 0)) {
+	if (inuse != si->inuse_pages || sum != si->inuse_pages || cached != si->nr_swapcache) {
+		snprintf(err, n, "check_swap: %llu slots and %llu cached pages in use, counters say %llu "
+			 "and %llu", (unsigned long long)inuse, (unsigned long long)cached,
+			 (unsigned long long)si->inuse_pages, (unsigned long long)si->nr_swapcache);
+		return -EFAULT;
+	}
+	if ((int64_t)m->total_swap_pages - m->nr_swap_pages != (int64_t)si->inuse_pages) {
 		snprintf(err, n, "check_swap: free swap %lld of %llu does not match the slots in use",
 			 (long long)m->nr_swap_pages, (unsigned long long)m->total_swap_pages);
 		return -EFAULT;

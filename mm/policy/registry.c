@@ -89,7 +89,7 @@ void policy_shrink_tail(struct vmlab *m, struct lruvec *lv, struct scan_control 
 
 		if (!reclaim_one_folio(m, p, sc)) {
 			/* kept: folio_putback_lru put it at the head; restore its place */
-			if (p->flags & PG_lru && !(p->flags & PG_unevictable)) {
+			if ((p->flags & PG_lru) && !(p->flags & PG_unevictable)) {
 				list_del(&p->lru);
 				if (prev == &lv->policy_list)
 					list_add(&p->lru, &lv->policy_list);
