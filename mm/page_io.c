@@ -95,6 +95,10 @@ int swap_writeout(struct vmlab *m, struct page *page)
 		if (si->store) {
 			memcpy(si->store + (off << PAGE_SHIFT), data, PAGE_SIZE);
 		} else if (pwrite(si->fd, data, PAGE_SIZE, (off_t)(off << PAGE_SHIFT)) != (ssize_t)PAGE_SIZE) {
+			/* the host disk is full (or failing): the page stays in memory, dirty */
+			if (unlikely(explaining(m)))
+				explain_note(m, "Write-error on swap-device (0:0:%llu): the page stays in "
+						"memory", (unsigned long long)off);
 			return -EIO;
 		}
 		disk_request(m, 1);

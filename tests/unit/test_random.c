@@ -5,7 +5,9 @@
  * random bytes inside a window of pages each. A small reference model says what every page of
  * every process must hold and which access must fault; every result (bytes, signals, errnos)
  * is compared, and the machine runs every invariant checker after every operation. Isolation
- * follows: a process reads only its own bytes or those of an object it shares.
+ * follows: a process reads only its own bytes or those of an object it shares, a new page
+ * reads zeros whatever its frame held before, and a user access to a kernel or non-canonical
+ * address always faults (SEGV_MAPERR at that address).
  *
  * Two kinds of runs: the small window (96 pages a process, no swap, a host file bigger than
  * RAM so that page-cache reclaim runs) and the pressure runs (768 pages a process with long
@@ -429,6 +431,21 @@ static void one_run(uint64_t seed, int steps, uint64_t ram, int pressure)
 			for (i = 0; i < WINDOW; i++)
 				nlocked -= p->pg[i].locked;
 			p->alive = 0;
+		} else if (op >= 97) {
+			/* isolation: user mode never reaches kernel memory (direct map, vmalloc area,
+			 * the vsyscall page), nor a non-canonical address, nor the first 64 KiB */
+			static const uint64_t kbase[] = {0xffff888000000000ull, 0xffffc90000000000ull,
+							 0xffffffffff600000ull, 0x0000800000000000ull, 0};
+			uint64_t ka = kbase[rnd() % 5] + (rnd() % 65536) * 8;
+			uint8_t kb[8] = {0};
+			vmlab_fault_t f = {0};
+			int w = (int)(rnd() % 2);
+			int sig = w ? vmlab_store(m, p->pid, ka, kb, 8, &f) : vmlab_load(m, p->pid, ka, kb, 8, &f);
+
+			if (sig != VMLAB_SIGSEGV || f.code != VMLAB_SEGV_MAPERR || f.addr != ka)
+				FAILF("%s of %llx: signal %d code %d at %llx, want SIGSEGV/SEGV_MAPERR there",
+				      w ? "store" : "load", (unsigned long long)ka, sig, f.code,
+				      (unsigned long long)f.addr);
 		} else { /* an access of up to two pages (or up to 32 in pressure runs): store or load */
 			uint64_t off = rnd() % 4096, len = 1 + rnd() % 6000;
 			int write = op < 66, sig, fault_page = -1;
