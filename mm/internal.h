@@ -306,6 +306,8 @@ unsigned shmem_inode_size(void); /* the shmem_inode_cache object: inode, page ca
 /* Reclaim: a dirty shmem page to swap (it moves to the swap cache). 0 or -ENOMEM. */
 int shmem_writeout(struct vmlab *m, struct page *page);
 void shmem_for_each_swap(struct vmlab *m, void (*fn)(void *ctx, swp_entry_t e), void *ctx);
+/* Pages of the shmem object mapped by vma that are on swap (smaps' Swap). */
+uint64_t shmem_swap_usage(struct vmlab *m, struct vm_area_struct *vma);
 void file_get(struct file *f);
 void file_put(struct vmlab *m, struct file *f);
 

@@ -227,3 +227,19 @@ void shmem_for_each_swap(struct vmlab *m, void (*fn)(void *ctx, swp_entry_t e), 
 		}
 	}
 }
+
+/* shmem_swap_usage: the object's pages of vma's range that are on swap. */
+uint64_t shmem_swap_usage(struct vmlab *m, struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma->vm_file->f_inode->i_mapping;
+	uint64_t idx = vma->vm_pgoff, last = vma->vm_pgoff + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT) - 1;
+	uint64_t n = 0;
+	void *entry;
+
+	(void)m;
+	while (idx <= last && (entry = xa_find(&mapping->i_pages, &idx, last)) != NULL) {
+		n += xa_is_value(entry);
+		idx++;
+	}
+	return n;
+}

@@ -226,6 +226,14 @@ void proc_smaps(struct vmlab *m, struct task_struct *t, struct seq_file *s)
 		struct mem_size_stats mss = {.m = m, .locked = (v->vm_flags & VM_LOCKED) != 0};
 
 		walk_page_range(m, t->mm, v->vm_start, v->vm_end, smaps_pte_entry, &mss);
+		/* shmem_swap_usage: a shmem object's pages on swap count for the VMA mapping them
+		 * (Linux does this when the whole object is mapped shared, as vmlab's always is) */
+		if (v->vm_file && v->vm_file->f_inode->shmem) {
+			uint64_t sw = shmem_swap_usage(m, v) << PAGE_SHIFT;
+
+			mss.swap += sw;
+			mss.swap_pss += sw << PSS_SHIFT;
+		}
 		show_map_vma(s, t->mm, v);
 		show_smap(s, v->vm_end - v->vm_start, &mss, v->vm_flags);
 	}
