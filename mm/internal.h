@@ -45,6 +45,16 @@ static inline struct page *virt_to_page(struct vmlab *m, const void *p)
 {
 	return pfn_to_page(m, virt_to_pfn(m, p));
 }
+/* The bytes of a user page about to be written: a PG_zerofill page is zeroed first. */
+static inline uint8_t *page_bytes(struct vmlab *m, struct page *p)
+{
+	if (unlikely(p->flags & PG_zerofill)) {
+		memset(page_address(m, p), 0, PAGE_SIZE);
+		p->flags &= ~PG_zerofill;
+	}
+	return (uint8_t *)page_address(m, p);
+}
+
 static inline int page_mapcount(const struct page *p)
 {
 	return p->_mapcount;
@@ -73,6 +83,8 @@ typedef unsigned gfp_t;
 #define __GFP_NOWARN 0x200u
 #define __GFP_RECLAIM 0x400u
 #define __GFP_MOVABLE 0x08u
+#define __GFP_ZERO_LAZY 0x1000u /* vmlab: a user page that reads as zeros (PG_zerofill)
+				 * instead of a memset now */
 #define GFP_KERNEL (__GFP_RECLAIM)
 #define GFP_ATOMIC (__GFP_HIGH)
 #define GFP_HIGHUSER_MOVABLE (__GFP_RECLAIM | __GFP_MOVABLE)

@@ -144,7 +144,7 @@ static unsigned do_anonymous_page(struct vm_fault *vmf)
 	if (anon_vma_prepare(m, vma))
 		return VM_FAULT_OOM;
 	alloc_reason(m, "an anonymous page (zeroed)");
-	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0);
+	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO_LAZY, 0);
 	if (!page)
 		return VM_FAULT_OOM;
 	if (mem_cgroup_charge(m, page, vma->vm_mm)) {
@@ -190,7 +190,7 @@ static unsigned wp_page_copy(struct vm_fault *vmf, struct page *old)
 	if (old)
 		get_page(old); /* held: reclaim inside the allocation must not take it */
 	alloc_reason(m, old ? "the copy-on-write copy" : "an anonymous page replacing the zero page");
-	new = alloc_pages(m, GFP_HIGHUSER_MOVABLE | (old ? 0 : __GFP_ZERO), 0);
+	new = alloc_pages(m, GFP_HIGHUSER_MOVABLE | (old && !(old->flags & PG_zerofill) ? 0 : __GFP_ZERO_LAZY), 0);
 	if (new && mem_cgroup_charge(m, new, mm)) {
 		free_pages(m, new, 0);
 		new = NULL;
@@ -200,7 +200,7 @@ static unsigned wp_page_copy(struct vm_fault *vmf, struct page *old)
 			folio_put(m, old);
 		return VM_FAULT_OOM;
 	}
-	if (old)
+	if (old && !(old->flags & PG_zerofill)) /* a copy of zeros stays lazily zero */
 		memcpy(page_address(m, new), page_address(m, old), PAGE_SIZE);
 	folio_add_new_anon_rmap(m, new, vma, vmf->address, true);
 	folio_add_lru(m, new);

@@ -53,6 +53,8 @@ enum pageflags {
 	PG_readahead = 1u << 20,  /* readahead marker */
 	PG_kernel = 1u << 21,     /* other kernel allocation (kmalloc_large, internal tables) */
 	PG_workingset = 1u << 22, /* was active before it was deactivated or evicted */
+	PG_zerofill = 1u << 23,   /* a user page whose bytes read as zeros but were never written:
+	                           * zeroed when its bytes are first used (page_bytes) */
 };
 
 /* 56 bytes on x86_64 (Linux: 64). Field meaning depends on the owner, as in Linux. */
@@ -434,6 +436,7 @@ struct swap_info_struct {
 	                                  * a workingset shadow (xa_mk_value), or 0 */
 	uint64_t *zeromap;               /* bitmap: the slot holds a zero-filled page (no I/O) */
 	uint16_t *swap_cgroup;           /* per slot: id of the memcg charged for it (0: none) */
+	uint64_t *used;                  /* bitmap: swap_map[slot] != 0 (finds free slots fast) */
 	struct swap_cluster_info *cluster_info;
 	uint32_t nr_clusters;
 	uint32_t head[3], tail[3];       /* cluster lists by list number: [1] free, [2] nonfull */

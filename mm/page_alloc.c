@@ -645,7 +645,9 @@ struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order)
 	p->index = 0;
 	p->private = 0;
 	count_vm_events(m, PGALLOC_DMA + p->zone, 1ull << order);
-	if (gfp & __GFP_ZERO)
+	if (gfp & __GFP_ZERO_LAZY)
+		p->flags |= PG_zerofill; /* Simplification: zeroed when its bytes are first used */
+	else if (gfp & __GFP_ZERO)
 		memset(page_address(m, p), 0, PAGE_SIZE << order);
 	/* below the low watermark: wake kswapd (it runs now, to the high watermark) */
 	if ((gfp & __GFP_MOVABLE) && !m->in_reclaim &&

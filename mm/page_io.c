@@ -87,7 +87,7 @@ int swap_writeout(struct vmlab *m, struct page *page)
 	const uint8_t *data = page_address(m, page);
 
 	VM_BUG_ON(!si || !(page->flags & PG_swapcache));
-	if (page_is_zero(data)) {
+	if ((page->flags & PG_zerofill) || page_is_zero(data)) {
 		si->zeromap[off / 64] |= 1ull << (off % 64);
 		count_vm_event(m, SWPOUT_ZERO);
 	} else {
@@ -119,7 +119,7 @@ int swap_read_folio(struct vmlab *m, struct page *page)
 	uint8_t *data = page_address(m, page);
 
 	if (si->zeromap[off / 64] & (1ull << (off % 64))) {
-		memset(data, 0, PAGE_SIZE);
+		page->flags |= PG_zerofill; /* zeros, written when the bytes are first used */
 		count_vm_event(m, SWPIN_ZERO);
 		return 0;
 	}

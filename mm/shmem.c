@@ -47,7 +47,7 @@ static unsigned shmem_fault(struct vm_fault *vmf)
 	if (!page) {
 		/* shmem_get_folio: a hole gets a new zeroed page in the cache */
 		alloc_reason(m, "a shmem page (zeroed)");
-		page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0);
+		page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO_LAZY, 0);
 		if (!page)
 			return VM_FAULT_OOM;
 		if (mem_cgroup_charge(m, page, vmf->vma->vm_mm) ||

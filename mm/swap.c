@@ -149,7 +149,7 @@ void folio_put(struct vmlab *m, struct page *p)
 	mem_cgroup_uncharge(m, p);
 	p->flags &= ~(PG_anon | PG_anon_exclusive | PG_swapbacked | PG_dirty | PG_uptodate |
 		      PG_referenced | PG_active | PG_unevictable | PG_mlocked | PG_workingset |
-		      PG_readahead);
+		      PG_readahead | PG_zerofill);
 	p->mapping = NULL;
 	p->index = 0;
 	p->private = 0;

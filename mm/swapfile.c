@@ -135,11 +135,21 @@ swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
 			uint32_t idx = si->cur_cluster;
 			uint64_t end = MIN((uint64_t)(idx + 1) * SWAPFILE_CLUSTER, si->max);
 
-			while (si->cur_next < end && si->swap_map[si->cur_next])
-				si->cur_next++;
+			/* the next free slot of the cluster, a bitmap word (64 slots) at a time */
+			while (si->cur_next < end) {
+				uint64_t w = ~si->used[si->cur_next / 64] >> (si->cur_next % 64);
+
+				if (w) {
+					si->cur_next += (uint64_t)__builtin_ctzll(w);
+					break;
+				}
+				si->cur_next = (si->cur_next | 63) + 1;
+			}
 			if (si->cur_next < end) {
 				uint64_t off = si->cur_next++;
 
+				VM_BUG_ON(si->swap_map[off]);
+				si->used[off / 64] |= 1ull << (off % 64);
 				si->swap_map[off] = SWAP_HAS_CACHE;
 				si->cluster_info[idx].count++;
 				si->inuse_pages++;
@@ -159,6 +169,7 @@ swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
 static void swap_slot_free(struct vmlab *m, struct swap_info_struct *si, uint64_t off)
 {
 	si->swap_map[off] = 0;
+	si->used[off / 64] &= ~(1ull << (off % 64));
 	si->swap_cache[off] = 0; /* a workingset shadow dies with its slot */
 	mem_cgroup_uncharge_swap(m, si, off);
 	si->zeromap[off / 64] &= ~(1ull << (off % 64));
@@ -288,6 +299,7 @@ void swap_release(struct vmlab *m)
 		host_free(si->swap_cache, cache_bytes(si->max));
 		host_free(si->zeromap, zero_bytes(si->max));
 		host_free(si->swap_cgroup, map_bytes(si->max));
+		host_free(si->used, zero_bytes(si->max));
 		host_free(si->cluster_info, clusters_bytes(si->nr_clusters));
 		swap_backing_release(si);
 		free(si);
@@ -320,9 +332,11 @@ int swapon(struct vmlab *m, uint64_t bytes, int file_backed)
 	si->swap_cache = host_zalloc(cache_bytes(max));
 	si->zeromap = host_zalloc(zero_bytes(max));
 	si->swap_cgroup = host_zalloc(map_bytes(max));
+	si->used = host_zalloc(zero_bytes(max));
 	si->cluster_info = host_zalloc(clusters_bytes(si->nr_clusters));
 	m->swap_info[m->nr_swapfiles++] = si;
-	if (!si->swap_map || !si->swap_cache || !si->zeromap || !si->swap_cgroup || !si->cluster_info ||
+	if (!si->swap_map || !si->swap_cache || !si->zeromap || !si->swap_cgroup || !si->used ||
+	    !si->cluster_info ||
 	    swap_backing_init(si, file_backed)) {
 		swap_release(m);
 		return -ENOMEM;
@@ -331,6 +345,9 @@ int swapon(struct vmlab *m, uint64_t bytes, int file_backed)
 	si->cur_cluster = CLUSTER_NULL;
 	for (i = 0; i < si->nr_clusters; i++)
 		cluster_list_add(si, (uint32_t)i, 1);
+	si->used[0] = 1; /* slot 0, the header, is never free */
+	for (i = max; i % 64; i++) /* nor are the bits past the last slot */
+		si->used[i / 64] |= 1ull << (i % 64);
 	si->flags = SWP_USED | SWP_WRITEOK;
 	m->nr_swap_pages += (int64_t)si->pages;
 	m->total_swap_pages += si->pages;
@@ -407,6 +424,11 @@ int check_swap(struct vmlab *m, uint64_t *offs, size_t nrefs, char *err, size_t 
 			uint64_t sc = si->swap_cache[off];
 			int has_page = sc && !(sc & 1);
 
+			if (!!v != !!(si->used[off / 64] & (1ull << (off % 64))) && off) {
+				snprintf(err, n, "check_swap: slot %llu in-use bit does not match its count",
+					 (unsigned long long)off);
+				return -EFAULT;
+			}
 			if (!v)
 				continue;
 			used++;

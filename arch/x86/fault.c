@@ -236,6 +236,7 @@ static int user_copy(struct vmlab *m, int pid, uint64_t addr, void *buf, uint64_
 	m->cur_pid = pid;
 	while (len) {
 		uint64_t off = addr & (PAGE_SIZE - 1), n = PAGE_SIZE - off, pfn;
+		struct page *pg;
 		uint8_t *frame;
 
 		if (n > len)
@@ -243,6 +244,15 @@ static int user_copy(struct vmlab *m, int pid, uint64_t addr, void *buf, uint64_
 		sig = translate(m, t, addr, op ? VMLAB_ACC_WRITE : VMLAB_ACC_READ, &pfn, &f);
 		if (sig)
 			break;
+		pg = pfn_to_page(m, pfn);
+		if (unlikely(pg->flags & PG_zerofill)) {
+			if (op == 0) { /* a lazily zeroed page: it reads zeros, nothing to zero yet */
+				memset(b, 0, n);
+				b += n;
+				goto next;
+			}
+			page_bytes(m, pg); /* written now: zeroed first */
+		}
 		frame = (uint8_t *)pfn_to_virt(m, pfn) + off;
 		if (op == 0) {
 			memcpy(b, frame, n);
@@ -253,6 +263,7 @@ static int user_copy(struct vmlab *m, int pid, uint64_t addr, void *buf, uint64_
 		} else {
 			memset(frame, *(int *)buf, n);
 		}
+next:
 		addr += n;
 		len -= n;
 		if (unlikely(m->dirty_exceeded))

@@ -77,7 +77,7 @@ static uint64_t rnd(void)
 	return rng;
 }
 
-static uint8_t *page_bytes(struct mpage *p)
+static uint8_t *model_bytes(struct mpage *p)
 {
 	return p->obj >= 0 && !p->cow ? objs[p->obj].data + (size_t)p->objpage * 4096 : p->data;
 }
@@ -128,7 +128,10 @@ static int peek_page(vmlab_t *m, int pid, int pgi, uint8_t *out, char *where, si
 		return 0;
 	}
 	if (pte_present(*pte)) {
-		memcpy(out, pfn_to_virt(m, pte_pfn(*pte)), 4096);
+		if (pfn_to_page(m, pte_pfn(*pte))->flags & PG_zerofill)
+			memset(out, 0, 4096);
+		else
+			memcpy(out, pfn_to_virt(m, pte_pfn(*pte)), 4096);
 		snprintf(where, wn, "frame %llx pte %llx", (unsigned long long)pte_pfn(*pte),
 			 (unsigned long long)*pte);
 		return 1;
@@ -138,7 +141,12 @@ static int peek_page(vmlab_t *m, int pid, int pgi, uint8_t *out, char *where, si
 		uint64_t off = swp_offset(e), c = si->swap_cache[off];
 
 		if (c && !(c & 1)) {
-			memcpy(out, page_address(m, (struct page *)(uintptr_t)c), 4096);
+			struct page *cp = (struct page *)(uintptr_t)c;
+
+			if (cp->flags & PG_zerofill)
+				memset(out, 0, 4096);
+			else
+				memcpy(out, page_address(m, cp), 4096);
 			snprintf(where, wn, "swapcache slot %llu", (unsigned long long)off);
 		} else if (si->zeromap[off / 64] & (1ull << (off % 64))) {
 			memset(out, 0, 4096);
@@ -420,7 +428,7 @@ static void one_run(uint64_t seed, int steps, uint64_t ram, int pressure)
 				/* populating a private writable mapping breaks COW up front */
 				if (lock && pg->obj >= 0 && !pg->shared && !pg->cow &&
 				    (pg->prot & VMLAB_PROT_WRITE)) {
-					memcpy(pg->data, page_bytes(pg), 4096);
+					memcpy(pg->data, model_bytes(pg), 4096);
 					pg->cow = 1;
 				}
 			}
@@ -484,13 +492,13 @@ static void one_run(uint64_t seed, int steps, uint64_t ram, int pressure)
 				}
 				if (write && pg->obj >= 0 && !pg->shared && !pg->cow) {
 					/* the first write to a private mapping of an object copies the page */
-					memcpy(pg->data, page_bytes(pg), 4096);
+					memcpy(pg->data, model_bytes(pg), 4096);
 					pg->cow = 1;
 				}
 				if (write)
-					memcpy(page_bytes(pg) + o, buf + done, c);
+					memcpy(model_bytes(pg) + o, buf + done, c);
 				else
-					memcpy(want + done, page_bytes(pg) + o, c);
+					memcpy(want + done, model_bytes(pg) + o, c);
 				done += c;
 			}
 			if (write)
@@ -553,7 +561,7 @@ static void one_run(uint64_t seed, int steps, uint64_t ram, int pressure)
 
 				if (!got && procs[wp].pg[wg].obj < 0)
 					memset(cur, 0, 4096), got = 1; /* no PTE: anonymous memory reads zeros */
-				ok = !got || !memcmp(cur, page_bytes(&procs[wp].pg[wg]), 4096);
+				ok = !got || !memcmp(cur, model_bytes(&procs[wp].pg[wg]), 4096);
 
 				if (ok + 2 * procs[wp].pg[wg].lazy != was_ok || getenv("RANDOM_WATCH_ALL"))
 					printf("# step %d: watched page %s lazy %d (%s)\n", step, ok ? "ok" : "DIFFERS",
