@@ -39,11 +39,19 @@ typedef struct vmlab_config {
 	uint64_t disk_bw;         /* simulated disk: bytes a second (default 500 MiB/s) */
 	uint64_t resident_pages;  /* 0: no limit; else at most this many user pages resident at
 	                           * once, evicted by `policy` (replay --resident) */
-	int swap_file;            /* 1: swap lives in a temporary host file (created in $TMPDIR
-	                           * and unlinked at once); 0: in host memory (default) */
+	int swap_backing;         /* VMLAB_SWAP_MEMORY (default), VMLAB_SWAP_FILE or
+	                           * VMLAB_SWAP_RAMDISK, below */
 	int swappiness;           /* vm.swappiness, 0..200 (default 60) */
 	int page_cluster;         /* vm.page-cluster, 0..31 (default 3; exact policies use 0) */
 } vmlab_config_t;
+
+/* Where swapped pages live: a swap partition whose blocks are host memory (the swap cache and
+ * readahead as on a disk), a temporary host file (created in $TMPDIR and unlinked at once), or
+ * a RAM disk: host memory with synchronous I/O (Linux's SWP_SYNCHRONOUS_IO, as brd or zram):
+ * a swap-in of a page that one PTE references skips the swap cache and readahead. */
+#define VMLAB_SWAP_MEMORY 0
+#define VMLAB_SWAP_FILE 1
+#define VMLAB_SWAP_RAMDISK 2
 
 void vmlab_config_default(vmlab_config_t *cfg);
 /* Creates a machine. Returns 0 and sets *out, or -EINVAL (bad config) / -ENOMEM (host). */

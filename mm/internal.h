@@ -400,8 +400,8 @@ static inline void disk_request(struct vmlab *m, uint64_t pages)
 
 /* ---- mm/swapfile.c ------------------------------------------------------------------------- */
 
-/* swapon: one area of bytes, in host memory or a temporary host file. 0 or -errno. */
-int swapon(struct vmlab *m, uint64_t bytes, int file_backed);
+/* swapon: one area of bytes, backed as VMLAB_SWAP_* says. 0 or -errno. */
+int swapon(struct vmlab *m, uint64_t bytes, int backing);
 void swap_release(struct vmlab *m);
 struct swap_info_struct *swp_swap_info(struct vmlab *m, swp_entry_t e);
 /* A free slot with SWAP_HAS_CACHE set, or {0} when swap is full. */
@@ -435,6 +435,7 @@ void free_swap_and_cache(struct vmlab *m, swp_entry_t e);
 struct page *lookup_swap_cache(struct vmlab *m, swp_entry_t e, struct vm_area_struct *vma,
 				uint64_t addr);
 struct page *swapin_readahead(struct vmlab *m, swp_entry_t e, struct vm_fault *vmf);
+struct page *swapin_direct(struct vmlab *m, swp_entry_t e, struct mm_struct *mm);
 struct page *read_swap_cache_page(struct vmlab *m, swp_entry_t e, struct mm_struct *mm, bool *major);
 
 /* ---- mm/memcontrol.c --------------------------------------------------------------------------- */

@@ -406,7 +406,13 @@ static unsigned do_swap_page(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS; /* print_bad_pte: not an entry we handed out */
 	page = lookup_swap_cache(m, e, vma, vmf->address);
 	if (!page) {
-		page = swapin_readahead(m, e, vmf);
+		if ((si->flags & SWP_SYNCHRONOUS_IO) && __swap_count(m, e) == 1) {
+			/* a RAM disk and only this PTE: skip the swap cache and readahead */
+			page = swapin_direct(m, e, mm);
+			exclusive = true; /* a fresh page nobody else can see */
+		} else {
+			page = swapin_readahead(m, e, vmf);
+		}
 		if (!page)
 			return VM_FAULT_OOM;
 		/* had to read the page from the swap area: a major fault */

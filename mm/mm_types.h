@@ -449,6 +449,7 @@ struct swap_info_struct {
 };
 #define SWP_USED 0x1u
 #define SWP_WRITEOK 0x2u
+#define SWP_SYNCHRONOUS_IO 0x4u /* a RAM disk: swap-ins may skip the swap cache */
 
 struct vm_policy_ops;
 

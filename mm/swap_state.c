@@ -187,6 +187,43 @@ static struct page *__read_swap_cache_async(struct vmlab *m, swp_entry_t e, stru
 	return page;
 }
 
+/* The swap-in of a page that one PTE references from a synchronous-I/O device (do_swap_page's
+ * "skip swapcache" path): a new page read at once, never in the swap cache. The slot's cache
+ * bit is held while it is read (swapcache_prepare), as Linux does against racing faults. The
+ * page comes with a reference for the caller; NULL when memory ran out. */
+struct page *swapin_direct(struct vmlab *m, swp_entry_t e, struct mm_struct *mm)
+{
+	struct swap_info_struct *si = swp_swap_info(m, e);
+	uint64_t *slot = &si->swap_cache[swp_offset(e)];
+	struct page *page;
+
+	alloc_reason(m, "a page read back from swap");
+	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0);
+	if (!page)
+		return NULL;
+	if (swapcache_prepare(m, e)) {
+		free_pages(m, page, 0);
+		return NULL;
+	}
+	page->flags |= PG_swapbacked | PG_uptodate;
+	page->private = e.val; /* for swap_read_folio, and the memcg's swap ownership */
+	if (mem_cgroup_swapin_charge(m, page, mm, e)) {
+		page->private = 0;
+		swapcache_clear(m, e);
+		free_pages(m, page, 0);
+		return NULL;
+	}
+	if (*slot & 1)
+		workingset_refault(m, page, xa_to_value((void *)(uintptr_t)*slot));
+	folio_add_lru(m, page);
+	if (swap_read_folio(m, page) > 0)
+		disk_request(m, 1);
+	page->private = 0;
+	/* the cache bit goes; the PTE's reference stays until do_swap_page frees it */
+	si->swap_map[swp_offset(e)] &= ~SWAP_HAS_CACHE;
+	return page;
+}
+
 /* __swapin_nr_pages: Linux's heuristic for the window from readahead hits and the distance to
  * the previous fault ("+ 2 just happens to work well"). */
 static unsigned swapin_nr_pages(uint64_t prev, uint64_t cur, unsigned hits, unsigned max_pages,

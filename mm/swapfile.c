@@ -310,7 +310,7 @@ void swap_release(struct vmlab *m)
 
 /* swapon: an area of `bytes` (rounded down to pages, one of them the header), backed by host
  * memory or by a temporary file. 0, -EINVAL (too small) or -ENOMEM. */
-int swapon(struct vmlab *m, uint64_t bytes, int file_backed)
+int swapon(struct vmlab *m, uint64_t bytes, int backing)
 {
 	struct swap_info_struct *si;
 	uint64_t max = bytes >> PAGE_SHIFT, i;
@@ -337,7 +337,7 @@ int swapon(struct vmlab *m, uint64_t bytes, int file_backed)
 	m->swap_info[m->nr_swapfiles++] = si;
 	if (!si->swap_map || !si->swap_cache || !si->zeromap || !si->swap_cgroup || !si->used ||
 	    !si->cluster_info ||
-	    swap_backing_init(si, file_backed)) {
+	    swap_backing_init(si, backing == VMLAB_SWAP_FILE)) {
 		swap_release(m);
 		return -ENOMEM;
 	}
@@ -348,7 +348,9 @@ int swapon(struct vmlab *m, uint64_t bytes, int file_backed)
 	si->used[0] = 1; /* slot 0, the header, is never free */
 	for (i = max; i % 64; i++) /* nor are the bits past the last slot */
 		si->used[i / 64] |= 1ull << (i % 64);
-	si->flags = SWP_USED | SWP_WRITEOK;
+	si->flags = SWP_USED | SWP_WRITEOK | (backing == VMLAB_SWAP_RAMDISK ? SWP_SYNCHRONOUS_IO : 0);
+	if (backing == VMLAB_SWAP_RAMDISK)
+		snprintf(si->name, sizeof(si->name), "/dev/ram%d", si->type);
 	m->nr_swap_pages += (int64_t)si->pages;
 	m->total_swap_pages += si->pages;
 	return 0;

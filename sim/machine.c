@@ -68,6 +68,8 @@ static int config_valid(const vmlab_config_t *c)
 		return 0;
 	if (c->swappiness < 0 || c->swappiness > 200 || c->page_cluster < 0 || c->page_cluster > 31)
 		return 0;
+	if (c->swap_backing < VMLAB_SWAP_MEMORY || c->swap_backing > VMLAB_SWAP_RAMDISK)
+		return 0;
 	if (c->swap & (PAGE_SIZE - 1) || (c->swap && c->swap < 2 * PAGE_SIZE) || c->swap > (1ull << 44))
 		return 0;
 	if (!memchr(c->policy, 0, sizeof(c->policy)) || !vm_policy_find(c->policy))
@@ -163,7 +165,7 @@ int vmlab_create(const vmlab_config_t *cfg, vmlab_t **out)
 	err = tlb_init(m);
 	if (err)
 		goto fail;
-	if (cfg->swap && (err = swapon(m, cfg->swap, cfg->swap_file)) != 0)
+	if (cfg->swap && (err = swapon(m, cfg->swap, cfg->swap_backing)) != 0)
 		goto fail;
 	m->boot_pagetables = m->node_stat[NR_PAGETABLE];
 	*out = m;

@@ -379,9 +379,11 @@ static int parse_machine(struct parser *p, struct vms_script *s, char **tok, int
 			s->cfg.swap = n;
 		} else if (!strcmp(k, "swap_backing")) {
 			/* vmlab extension: where swapped pages live */
-			if (strcmp(v, "memory") && strcmp(v, "file"))
-				return fail(p, "machine: swap_backing must be memory or file");
-			s->cfg.swap_file = !strcmp(v, "file");
+			if (strcmp(v, "memory") && strcmp(v, "file") && strcmp(v, "ramdisk"))
+				return fail(p, "machine: swap_backing must be memory, file or ramdisk");
+			s->cfg.swap_backing = !strcmp(v, "file")      ? VMLAB_SWAP_FILE
+					      : !strcmp(v, "ramdisk") ? VMLAB_SWAP_RAMDISK
+								      : VMLAB_SWAP_MEMORY;
 		} else if (!strcmp(k, "swappiness")) {
 			if (parse_number(p, v, &n, "machine swappiness"))
 				return -1;

@@ -196,7 +196,8 @@ static void one_run(uint64_t seed, int steps, uint64_t ram, int pressure)
 		int k = (int)((seed / 2) % 5);
 
 		cfg.swap = 96ull << 20;
-		cfg.swap_file = (seed % 7) == 0;
+		cfg.swap_backing = (seed % 7) == 0 ? VMLAB_SWAP_FILE
+				   : (seed % 3) == 0 ? VMLAB_SWAP_RAMDISK : VMLAB_SWAP_MEMORY;
 		snprintf(cfg.policy, sizeof(cfg.policy), "%s", pol[k]);
 		if (k >= 1 && k <= 3)
 			cfg.resident_pages = 900; /* well below what the processes touch */

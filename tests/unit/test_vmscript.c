@@ -84,7 +84,7 @@ static void test_machine(void)
 	CHECK(rejects("machine policy=random\n", 1, "unknown policy 'random'"));
 	CHECK(rejects("machine swappiness=201\n", 1, "from 0 to 200"));
 	CHECK(rejects("machine page_cluster=32\n", 1, "from 0 to 31"));
-	CHECK(rejects("machine swap_backing=tape\n", 1, "memory or file"));
+	CHECK(rejects("machine swap_backing=tape\n", 1, "memory, file or ramdisk"));
 	CHECK(rejects("machine resident=0\n", 1, "at least 1 page"));
 	CHECK(rejects("machine policy=lru\ncgroup g memory.max=1M\n", 2, "need policy=linux"));
 	CHECK_EQ(parse("machine swap=1G policy=clock swappiness=100 page_cluster=0 resident=100\n", &s), 0);
