@@ -189,6 +189,14 @@ unsigned mmu_walk(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind
 
 /* ---- arch/x86/tlb.c ----------------------------------------------------------------------- */
 
+/* Drops the paging-structure cache (a table was freed, or CR3 changed). */
+static inline void pde_cache_flush(struct cpu *c)
+{
+	unsigned i;
+
+	for (i = 0; i < PDE_CACHE_ENTRIES; i++)
+		c->pde[i].va = TLB_INVALID;
+}
 int tlb_init(struct vmlab *m);
 void tlb_destroy(struct vmlab *m);
 void switch_mm(struct vmlab *m, struct mm_struct *next);

@@ -292,6 +292,7 @@ struct task_struct {
 /* ---- the CPU: TLB and address-space switching ----------------------------------------------- */
 
 #define TLB_NR_DYN_ASIDS 6
+#define PDE_CACHE_ENTRIES 64 /* Simplification: x86 CPUs keep about 32 (not observable) */
 
 /* One TLB entry: a cached leaf translation. perm has TLB_R/W/X/D meaning "this kind of access
  * may complete without a walk". */
@@ -322,12 +323,14 @@ struct cpu {
 	struct tlb_ctx ctxs[TLB_NR_DYN_ASIDS]; /* PCID slots (with pcid on) */
 	unsigned next_asid;             /* round-robin slot to take next */
 	vmlab_tlb_stats_t stats;        /* hits, misses, walks, flushes */
-	/* paging-structure cache (x86's PDE cache), one entry: the PTE table that maps the 2 MiB
-	 * region pde_va of the loaded address space, so that a walk reads only the PTE level */
-	uint64_t pde_va;                /* virtual address >> PMD_SHIFT, or TLB_INVALID */
-	uint64_t pde_pfn;               /* the PTE table's frame */
-	uint64_t pde_allow;             /* RW and US of the upper levels (ANDed) */
-	uint64_t pde_nx;                /* NX of the upper levels (ORed) */
+	/* paging-structure cache (x86's PDE cache), direct-mapped by 2 MiB region: the PTE table
+	 * that maps a region of the loaded address space, so that a walk reads only the PTE level */
+	struct pde_cache_entry {
+		uint64_t va;            /* virtual address >> PMD_SHIFT, or TLB_INVALID */
+		uint64_t pfn;           /* the PTE table's frame */
+		uint64_t allow;         /* RW and US of the upper levels (ANDed) */
+		uint64_t nx;            /* NX of the upper levels (ORed) */
+	} pde[PDE_CACHE_ENTRIES];
 };
 
 /* ---- vmalloc ------------------------------------------------------------------------------ */

@@ -32,7 +32,7 @@ struct page *pte_alloc_one(struct vmlab *m, struct mm_struct *mm)
 
 void pte_free(struct vmlab *m, struct mm_struct *mm, struct page *pt)
 {
-	m->cpu.pde_va = TLB_INVALID; /* a freed table must not stay in the paging-structure cache */
+	pde_cache_flush(&m->cpu); /* a freed table must not stay in the paging-structure cache */
 	pt->flags &= ~PG_pgtable;
 	mod_node_page_state(m, NR_PAGETABLE, -1);
 	if (mm)
@@ -202,13 +202,14 @@ static inline unsigned mmu_walk_user(struct vmlab *m, struct mm_struct *mm, uint
 				     unsigned err, pteval_t **ptep_out)
 {
 	struct cpu *c = &m->cpu;
+	struct pde_cache_entry *pc = &c->pde[(addr >> PMD_SHIFT) & (PDE_CACHE_ENTRIES - 1)];
 	pteval_t allow, nx, *e;
 	uint64_t pt;
 
-	if (c->pde_va == addr >> PMD_SHIFT && mm == c->loaded_mm) {
-		pt = c->pde_pfn; /* the paging-structure cache holds this region's PTE table */
-		allow = c->pde_allow;
-		nx = c->pde_nx;
+	if (pc->va == addr >> PMD_SHIFT && mm == c->loaded_mm) {
+		pt = pc->pfn; /* the paging-structure cache holds this region's PTE table */
+		allow = pc->allow;
+		nx = pc->nx;
 	} else {
 		pteval_t *e4 = &table_of(m, mm->pgd)[pgd_index(addr)], *e3, *e2;
 
@@ -227,10 +228,10 @@ static inline unsigned mmu_walk_user(struct vmlab *m, struct mm_struct *mm, uint
 		nx = (*e4 | *e3 | *e2) & _PAGE_NX;
 		pt = pte_pfn(*e2);
 		if (mm == c->loaded_mm) {
-			c->pde_va = addr >> PMD_SHIFT;
-			c->pde_pfn = pt;
-			c->pde_allow = allow;
-			c->pde_nx = nx;
+			pc->va = addr >> PMD_SHIFT;
+			pc->pfn = pt;
+			pc->allow = allow;
+			pc->nx = nx;
 		}
 	}
 	e = &table_of(m, pt)[pte_index(addr)];
@@ -263,13 +264,6 @@ unsigned mmu_walk(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind
 	c->stats.walks++;
 	if (likely(addr < TASK_SIZE_MAX && !explaining(m)))
 		return mmu_walk_user(m, mm, addr, kind, err, ptep_out);
-	if (c->pde_va == addr >> PMD_SHIFT && mm == c->loaded_mm && !explaining(m)) {
-		/* the paging-structure cache holds this region's PTE table */
-		pfn = c->pde_pfn;
-		allow = c->pde_allow;
-		nx = c->pde_nx;
-		level = 1;
-	}
 	for (; level >= 1; level--) {
 		unsigned idx = level_index(addr, level);
 
@@ -285,12 +279,6 @@ unsigned mmu_walk(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind
 		if (level > 1 && !(*e & _PAGE_ACCESSED))
 			*e |= _PAGE_ACCESSED;
 		pfn = pte_pfn(*e);
-		if (level == 2 && mm == c->loaded_mm && addr < TASK_SIZE_MAX) {
-			c->pde_va = addr >> PMD_SHIFT;
-			c->pde_pfn = pfn;
-			c->pde_allow = allow;
-			c->pde_nx = nx;
-		}
 	}
 	if (!(allow & _PAGE_USER) || (kind == VMLAB_ACC_WRITE && !(allow & _PAGE_RW)) ||
 	    (kind == VMLAB_ACC_EXEC && nx))
