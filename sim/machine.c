@@ -65,6 +65,8 @@ static int config_valid(const vmlab_config_t *c)
 		return 0;
 	if (c->resident_pages)
 		return 0; /* the resident limit arrives with the replacement policies */
+	if (!memchr(c->policy, 0, sizeof(c->policy)) || strcmp(c->policy, "linux") || c->swap)
+		return 0; /* so do the other policies and swap: until then, refuse rather than ignore */
 	return 1;
 }
 

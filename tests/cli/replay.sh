@@ -1,6 +1,8 @@
 #!/bin/sh
-# vmlab replay (first part): text and lackey traces, implicit mappings, --strict, --json,
-# malformed traces (TRACE:LINE: error: ..., exit 2), a lackey trace recorded at test time.
+# vmlab replay: text and lackey traces, implicit mappings, several processes, --strict, --json,
+# standard input, the access rules of lackey records (spans, M), the options that need the
+# replacement policies (a clean error until the machine accepts them), no progress lines off
+# a terminal, a lackey trace recorded at test time. Malformed traces: trace-errors.sh.
 V=$(realpath "$1"); set -e
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 # 1000 writes to 1000 distinct pages: 1000 first-touch faults; then 1000 reads: no fault
@@ -33,8 +35,34 @@ set +e; $V replay "$t/bad4.txt" 2>"$t/e"; rc=$?; set -e
 [ $rc -eq 2 ] && grep -q "bad4.txt:2: error:" "$t/e"
 set +e; $V replay "$t/missing.txt" 2>"$t/e"; rc=$?; set -e
 [ $rc -eq 2 ] && grep -q "missing.txt: No such file or directory" "$t/e"
-set +e; $V replay --resident 100 "$t/w.txt" 2>"$t/e"; rc=$?; set -e
-[ $rc -eq 2 ] && grep -q "not supported in this version" "$t/e"
+# --resident, --policy and --swap go to the machine, which refuses them until the replacement
+# policies land: one clear line, exit 2 (tests/unit/test_replay_exact.c tests the policies)
+if $V replay --resident 100 --policy lru "$t/w.txt" > /dev/null 2>&1; then
+	echo "skip: needs policies (the machine accepts --resident now: enable the exact tests)"
+else
+	for o in "--resident 100" "--policy lru" "--policy fifo" "--swap 64M" "--resident 10 --policy opt"; do
+		set +e; $V replay $o "$t/w.txt" > "$t/o" 2>"$t/e"; rc=$?; set -e
+		[ $rc -eq 2 ] && [ ! -s "$t/o" ] && [ "$(wc -l < "$t/e")" -eq 1 ]
+		grep -q "^vmlab: $t/w.txt: the machine rejects $o (not supported in this version, or a bad value)" "$t/e"
+	done
+fi
+set +e; $V replay --resident 0 "$t/w.txt" 2>"$t/e"; rc=$?; set -e
+[ $rc -eq 2 ] && grep -q "needs a number of pages" "$t/e"
+set +e; $V replay --policy "$t/w.txt" 2>"$t/e"; rc=$?; set -e
+[ $rc -eq 2 ]
+# standard input, and the same counters as from the file; nothing on stderr off a terminal
+$V replay - < "$t/w.txt" > "$t/o2" 2> "$t/e"
+$V replay --quiet "$t/w.txt" | cmp - "$t/o2"
+[ ! -s "$t/e" ]
+# lackey records: an access across a page boundary touches both pages; M loads, then stores,
+# every page it spans; I is a fetch (implicit mappings are read-write-execute)
+printf ' M 0x30000ffc,8\n' > "$t/m.txt"
+$V replay "$t/m.txt" > "$t/o"
+grep -qx "accesses 4" "$t/o"
+grep -qx "pgfault 4" "$t/o"   # two read faults (zero page), two write faults
+printf 'I  0x30000000,4\n S 0x30000000,8\n L 0x30000004,4\n' > "$t/i.txt"
+$V replay "$t/i.txt" | grep -qx "accesses 3"
+$V replay --json "$t/i.txt" | grep -q '^{"accesses": 3, "pgfault": 2, "pgmajfault": 0, .*"oom_kill": 0}$'
 # a lackey trace of a real program, recorded now (an access across a page boundary counts
 # both pages)
 printf ' S 0x30000ffc,8\n' > "$t/span.txt"
