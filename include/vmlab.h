@@ -129,6 +129,12 @@ typedef struct vmlab_fault {
 
 /* One access of one byte at addr by pid (the hot path). 0 or a signal number. */
 int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind);
+/* The accesses of n calls vmlab_access(m, pid, r[i].addr, r[i].kind), in order, up to and
+ * including the first that does not return 0 (each record is one access of kind READ, WRITE
+ * or EXEC; its size and pid are not looked at). Returns how many calls that stands for, with
+ * the last one's result in *sig (0 when all returned 0). The batch form replay uses. */
+struct vmlab_trace_rec;
+size_t vmlab_access_recs(vmlab_t *m, int pid, const struct vmlab_trace_rec *r, size_t n, int *sig);
 /* Copies len bytes between the process's memory and buf, page by page, faulting as the CPU
  * would. Stops at the first signal: returns it with *f filled (f may be NULL). */
 int vmlab_load(vmlab_t *m, int pid, uint64_t addr, void *buf, uint64_t len, vmlab_fault_t *f);

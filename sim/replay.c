@@ -197,6 +197,31 @@ static int replay_loop(struct replay *r, vmlab_trace_t *t, FILE *perr)
 			uint64_t last = e->addr + e->size - 1;
 			int sig, rc;
 
+			if (likely(pid && !opt && e->pid == tpid)) {
+				/* the common case: a run of one-page accesses by the same process, in
+				 * user space, made by one call */
+				size_t j = i, done;
+
+				while (j < n && b->rec[j].pid == tpid && b->rec[j].kind != VMLAB_ACC_MODIFY &&
+				       b->rec[j].addr < TRACE_USER_END - 4096 &&
+				       !(((b->rec[j].addr + b->rec[j].size - 1) ^ b->rec[j].addr) >> 12))
+					j++;
+				if (j > i) {
+					done = vmlab_access_recs(m, pid, e, j - i, &sig);
+					acc += done;
+					i += done - 1;
+					if (unlikely(sig)) {
+						e = &b->rec[i];
+						r->accesses = --acc;
+						if ((rc = access_failed(r, cur, e->addr, e->kind, sig)))
+							return engine_error(r, batch_line(b, i), failure_text(rc), UINT64_MAX);
+						pid = cur->pid;
+						acc++;
+					}
+					continue;
+				}
+			}
+
 			if (unlikely(last >= TRACE_USER_END || last < e->addr))
 				return engine_error(r, batch_line(b, i), "address outside user space", e->addr);
 			if (unlikely(e->pid != tpid || !pid)) {

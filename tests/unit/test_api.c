@@ -133,6 +133,23 @@ static void accesses(void)
 	CHECK_EQ(f.addr, 0);
 	/* an access that wraps around the end of the address space stops at the first fault */
 	CHECK_EQ(vmlab_touch(m, pid, 0xfffffffffffff000ull, 8192, VMLAB_ACC_READ, &f), VMLAB_SIGSEGV);
+	{
+		/* the batch form: the calls it stands for, the first failure's result */
+		vmlab_trace_rec_t r[3] = {{.addr = 0x10000000, .kind = 0}, {.addr = 0x20000000, .kind = 9},
+					  {.addr = 0, .kind = 0}};
+		int sig = 5;
+
+		CHECK_EQ(vmlab_access_recs(NULL, pid, r, 3, &sig), 1);
+		CHECK_EQ(sig, -EINVAL);
+		CHECK_EQ(vmlab_access_recs(m, 9999, r, 3, &sig), 1);
+		CHECK_EQ(sig, -ESRCH);
+		CHECK_EQ(vmlab_access_recs(m, pid, r, 0, &sig), 0);
+		CHECK_EQ(vmlab_access_recs(m, pid, r, 3, NULL), 0);
+		CHECK_EQ(vmlab_access_recs(m, pid, r, 3, &sig), 2); /* an unknown kind */
+		CHECK_EQ(sig, -EINVAL);
+		CHECK_EQ(vmlab_access_recs(m, pid, r + 2, 1, &sig), 1); /* unmapped: SIGSEGV */
+		CHECK_EQ(sig, VMLAB_SIGSEGV);
+	}
 }
 
 static void views(void)

@@ -4,8 +4,9 @@
  * Random records (every kind, sizes, PIDs, far and near addresses) go through each writer and
  * back through the reader, raw and zstd, in batches of every size; the text writer's lines are
  * the records' accesses; corrupted and cut vmt and zstd files must stop with a message and
- * never crash (run under ASan by make asan); next-use indices equal a quadratic scan; and
- * several replays on threads equal the same replays one after the other.
+ * never crash (run under ASan by make asan); next-use indices equal a quadratic scan;
+ * several replays on threads equal the same replays one after the other; and the batch
+ * access call equals single accesses.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -356,6 +357,55 @@ static void sweep_threads(void)
 	free(r);
 }
 
+/* vmlab_access_recs is n vmlab_access calls: same results, same counters, on two machines
+ * fed the same random accesses (hits, misses, faults, SIGSEGVs in unmapped holes). */
+static void access_recs(void)
+{
+	vmlab_config_t cfg;
+	vmlab_t *a, *b;
+	vmlab_trace_rec_t r[500];
+	vmlab_tlb_stats_t sa, sb;
+	uint64_t out, fa, fb;
+	int pa, pb, round, bad = 0;
+
+	vmlab_config_default(&cfg);
+	CHECK_EQ(vmlab_create(&cfg, &a), 0);
+	CHECK_EQ(vmlab_create(&cfg, &b), 0);
+	vmlab_spawn(a, &pa);
+	vmlab_spawn(b, &pb);
+	CHECK_EQ(pa, pb);
+	vmlab_mmap(a, pa, 0x10000000, 1 << 20, 3, VMLAB_MAP_PRIVATE | VMLAB_MAP_FIXED, &out);
+	vmlab_mmap(b, pb, 0x10000000, 1 << 20, 3, VMLAB_MAP_PRIVATE | VMLAB_MAP_FIXED, &out);
+	for (round = 0; round < 200; round++) {
+		size_t n = 1 + rnd() % 500, i = 0, j;
+
+		for (j = 0; j < n; j++) {
+			r[j].addr = 0x10000000 + (rnd() % 300) * 4096 + (rnd() & 4095); /* some unmapped */
+			r[j].kind = (uint8_t)(rnd() % 3 == 0);
+		}
+		while (i < n) {
+			int sig, want = 0;
+			size_t done = vmlab_access_recs(b, pb, r + i, n - i, &sig), k;
+
+			for (k = 0; k < done && !want; k++)
+				want = vmlab_access(a, pa, r[i + k].addr, r[i + k].kind);
+			if (sig != want || (sig == 0 && done != n - i) || k != done)
+				bad++;
+			i += done ? done : 1;
+		}
+	}
+	vmlab_tlb_stats(a, &sa);
+	vmlab_tlb_stats(b, &sb);
+	vmlab_vmstat(a, "pgfault", &fa);
+	vmlab_vmstat(b, "pgfault", &fb);
+	CHECK_EQ(bad, 0);
+	CHECK(!memcmp(&sa, &sb, sizeof(sa)));
+	CHECK_EQ(fa, fb);
+	CHECK(sa.hits > 1000 && sa.misses > 1000);
+	vmlab_destroy(a);
+	vmlab_destroy(b);
+}
+
 static void cleanup(void)
 {
 	static const char *const names[] = {"a.vmt", "a.vmt.zst", "e.vmt", "b.vmt", "a.lk", "a.lk.zst",
@@ -379,6 +429,7 @@ int main(void)
 	RUN(corrupt_files);
 	RUN(next_use);
 	RUN(sweep_threads);
+	RUN(access_recs);
 	cleanup();
 	TEST_EXIT();
 }
