@@ -24,6 +24,7 @@ static int cmd_run(int argc, char **argv);
 static int cmd_replay(int argc, char **argv);
 static int cmd_convert(int argc, char **argv);
 static int cmd_record(int argc, char **argv);
+static int cmd_mrc(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
@@ -37,6 +38,9 @@ static const struct command commands[] = {
 	 "convert a trace (to vmt by default; zstd-compressed when FILE ends in .zst)"},
 	{"record", cmd_record, "record [-o FILE] [--to text|lackey|vmt] [--zstd] [--quiet] -- PROGRAM [ARGS...]",
 	 "run PROGRAM under valgrind's lackey and write its memory trace (vmt by default)"},
+	{"mrc", cmd_mrc, "mrc [--format F] [--policy NAME] [--sample RATE] [--sizes N,N,...] [--points N]\n"
+	 "               [--max PAGES] [--threads N] [--sweep] [--svg FILE] [--ram SIZE] [--quiet] TRACE",
+	 "print the miss-ratio curve of a trace as CSV (pages,misses,miss_ratio)"},
 	{"help", cmd_help, "help", "show this help"},
 	{"version", cmd_version, "version", "print the version"},
 };
@@ -523,6 +527,128 @@ static int cmd_record(int argc, char **argv)
 			argv[i], WTERMSIG(ws));
 	}
 	return close_output(f, opath, status);
+}
+
+/* "1000,2000,..." into a malloc'd array. */
+static int parse_sizes(const char *s, uint64_t **out, size_t *n)
+{
+	size_t cap = 8;
+	uint64_t *v = malloc(cap * sizeof(*v));
+	char *copy = s ? strdup(s) : NULL, *tok, *save = NULL;
+
+	*n = 0;
+	if (!v || !copy || !*copy)
+		goto bad;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (*n == cap) {
+			uint64_t *nv = realloc(v, 2 * cap * sizeof(*v));
+
+			if (!nv)
+				goto bad;
+			v = nv;
+			cap *= 2;
+		}
+		if (parse_u64(tok, &v[*n]) || !v[*n])
+			goto bad;
+		(*n)++;
+	}
+	if (!*n || copy[strlen(copy) - 1] == ',' || copy[0] == ',')
+		goto bad;
+	free(copy);
+	*out = v;
+	return 0;
+bad:
+	free(copy);
+	free(v);
+	return -1;
+}
+
+static int cmd_mrc(int argc, char **argv)
+{
+	vmlab_mrc_opts_t o;
+	const char *file = NULL, *svg = NULL;
+	uint64_t *sizes = NULL, v;
+	int i, rc, quiet = 0, status;
+	FILE *sf = NULL;
+
+	memset(&o, 0, sizeof(o));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if ((rc = machine_option(argc, argv, &i, &o.replay)) < 0)
+			goto bad;
+		if (rc)
+			continue;
+		if (!strcmp(a, "--quiet")) {
+			quiet = 1;
+		} else if (!strcmp(a, "--sweep")) {
+			o.sweep = 1;
+		} else if (!strcmp(a, "--sample")) {
+			char *end;
+
+			o.sample = val ? strtod(val, &end) : 0;
+			if (!val || *end || end == val || !(o.sample > 0 && o.sample <= 1)) {
+				fprintf(stderr, "vmlab: --sample needs a rate above 0 and at most 1 (e.g. 0.01)\n");
+				goto bad;
+			}
+			i++;
+		} else if (!strcmp(a, "--sizes")) {
+			free(sizes);
+			sizes = NULL;
+			if (parse_sizes(val, &sizes, &o.nsizes)) {
+				fprintf(stderr, "vmlab: --sizes needs page counts separated by commas (e.g. 1000,2000)\n");
+				goto bad;
+			}
+			o.sizes = sizes;
+			i++;
+		} else if (!strcmp(a, "--points") || !strcmp(a, "--threads") || !strcmp(a, "--max")) {
+			if (parse_u64(val, &v) || !v || (a[2] != 'm' && v > 1000000)) {
+				fprintf(stderr, "vmlab: %s needs a number (1 or more)\n", a);
+				goto bad;
+			}
+			if (a[2] == 'p')
+				o.points = (unsigned)v;
+			else if (a[2] == 't')
+				o.threads = (unsigned)v;
+			else
+				o.max = v;
+			i++;
+		} else if (!strcmp(a, "--svg")) {
+			if (!val || !*val) {
+				fprintf(stderr, "vmlab: --svg needs a file name\n");
+				goto bad;
+			}
+			svg = val;
+			i++;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "vmlab: unknown option '%s' (see vmlab help)\n", a);
+			goto bad;
+		} else if (file) {
+			fprintf(stderr, "vmlab: mrc takes one trace file\n");
+			goto bad;
+		} else {
+			file = a;
+		}
+	}
+	if (!file) {
+		fprintf(stderr, "vmlab: mrc needs a trace file (see vmlab help)\n");
+		goto bad;
+	}
+	if (svg && !(sf = fopen(svg, "w"))) {
+		fprintf(stderr, "vmlab: %s: %s\n", svg, strerror(errno));
+		goto bad;
+	}
+	o.svg = sf;
+	o.replay.progress = progress_wanted(quiet);
+	status = vmlab_mrc(file, &o, stdout, stderr);
+	if (sf)
+		status = close_output(sf, svg, status);
+	fflush(stdout);
+	free(sizes);
+	return status;
+bad:
+	free(sizes);
+	return 2;
 }
 
 int main(int argc, char **argv)

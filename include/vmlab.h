@@ -314,6 +314,27 @@ int vmlab_replay(const char *path, const vmlab_replay_opts_t *o, FILE *out, FILE
  * Implemented by the policies (swap issue); VMLAB_HAVE_NEXT_USE is defined once it is. */
 void vmlab_set_next_use(vmlab_t *m, uint64_t next_use);
 
+/* ---- miss-ratio curves ------------------------------------------------------------------ */
+
+typedef struct vmlab_mrc_opts {
+	vmlab_replay_opts_t replay; /* format; and for sweeps the machine (ram, tlb, swap,
+	                             * policy: NULL or "lru" is the one-pass LRU curve) */
+	double sample;         /* 0: exact; in (0, 1): SHARDS sampling rate (LRU only) */
+	const uint64_t *sizes; /* the memory sizes (pages) to report, or NULL: */
+	size_t nsizes;
+	unsigned points;       /* that many evenly spaced sizes up to max (0: every size for LRU,
+	                        * 20 for a sweep) */
+	uint64_t max;          /* the largest size (0: the trace's distinct pages) */
+	unsigned threads;      /* sweep threads (0: one a CPU) */
+	int sweep;             /* 1: the LRU curve by replays too (one a size) */
+	FILE *svg;             /* not NULL: an SVG plot of the curve goes there */
+	const char *svg_title; /* its title (the trace name when NULL) */
+} vmlab_mrc_opts_t;
+
+/* The miss-ratio curve of a trace: CSV lines "pages,misses,miss_ratio" on out. 0, or 2 with
+ * a message on err. */
+int vmlab_mrc(const char *path, const vmlab_mrc_opts_t *o, FILE *out, FILE *err);
+
 #ifdef __cplusplus
 }
 #endif

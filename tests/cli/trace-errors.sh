@@ -1,7 +1,7 @@
 #!/bin/sh
 # Malformed traces (docs/bad-input.md, "Traces"): every row gets exactly one line
 # "TRACE:LINE: error: TEXT" (LINE: the line; for vmt the record number, 0 for the header and
-# the file's framing) and exit status 2, from replay and convert alike.
+# the file's framing) and exit status 2, from replay, convert and mrc alike.
 V=$(realpath "$1"); set -e
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 fails=0
@@ -9,7 +9,7 @@ fails=0
 # expect FILE WANT [OPTIONS...]: replay, convert and mrc must each print one line containing
 # WANT (which starts with FILE:LINE: error:) and exit 2 (only replay and mrc when CMDS says so:
 # addresses outside user space are the replay's error, not the format's)
-CMDS="replay convert"
+CMDS="replay convert mrc"
 expect() {
 	f=$1; want=$2; shift 2
 	for cmd in $CMDS; do
@@ -41,11 +41,11 @@ expect "$t/nul.txt" "nul.txt:2: error: NUL byte in the trace"
 awk 'BEGIN { printf "W 0x10000000\n# "; for (i = 0; i < 300000; i++) printf "x"; printf "\n" }' > "$t/long.txt"
 expect "$t/long.txt" "long.txt:2: error: line too long (over 256 KiB)"
 printf 'W 0x10000000\nW 0xffff888000000000\n' > "$t/kernel.txt"
-CMDS="replay"
+CMDS="replay mrc"
 expect "$t/kernel.txt" "kernel.txt:2: error: address outside user space (0xffff888000000000)"
 printf ' S 7fffffffeff8,16\n' > "$t/top.txt" # TASK_SIZE_MAX is 0x7ffffffff000
 expect "$t/top.txt" "top.txt:1: error: address outside user space (0x7fffffffeff8)"
-CMDS="replay convert"
+CMDS="replay convert mrc"
 awk 'BEGIN { for (i = 1; i <= 4097; i++) printf "%d W 10000000\n", i }' > "$t/pids.txt"
 set +e; "$V" replay --ram 256M "$t/pids.txt" > /dev/null 2> "$t/err"; rc=$?; set -e
 [ $rc -eq 2 ] && grep -qx "$t/pids.txt:4097: error: too many processes" "$t/err"
