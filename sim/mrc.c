@@ -270,20 +270,44 @@ static uint64_t tick_step(uint64_t span)
 	return step;
 }
 
-/* A hand-written plot: miss ratio (0 to 1) against memory size in pages. Same input, same
- * bytes: coordinates are printed with one decimal, and nothing depends on the time. */
+/* The top of the miss-ratio axis: the highest ratio rounded up to 1, 2 or 5 times a power
+ * of ten (at most 1). */
+static double ratio_top(const struct point *p, size_t n)
+{
+	double top = 0, step = 1;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].ratio > top)
+			top = p[i].ratio;
+	if (top <= 0 || top >= 0.5)
+		return 1;
+	while (step / 10 >= top && step > 1e-9)
+		step /= 10;
+	/* now top is in (step / 10, step] */
+	if (top <= step / 5)
+		return step / 5;
+	if (top <= step / 2)
+		return step / 2;
+	return step;
+}
+
+/* A hand-written plot: miss ratio (0 to the axis top) against memory size in pages. Same
+ * input, same bytes: coordinates are printed with one decimal, and nothing depends on the
+ * time. */
 static void write_svg(FILE *f, const struct point *p, size_t n, const char *title,
 		      const char *policy)
 {
 	const double W = 640, H = 400, L = 70, R = 20, T = 40, B = 50;
 	const double pw = W - L - R, ph = H - T - B;
-	uint64_t xmax = n ? p[n - 1].pages : 1, step, x;
-	double lastx = -1;
+	uint64_t xmax = 1, step, x;
+	double lastx = -1, top = ratio_top(p, n);
 	size_t i;
 	int k;
 
-	if (xmax == 0)
-		xmax = 1;
+	for (i = 0; i < n; i++)
+		if (p[i].pages > xmax)
+			xmax = p[i].pages;
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
 		   "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n",
 		W, H, W, H);
@@ -300,8 +324,8 @@ static void write_svg(FILE *f, const struct point *p, size_t n, const char *titl
 			L + pw, T + ph * k / 4);
 	fprintf(f, "</g>\n<g text-anchor=\"end\">\n");
 	for (k = 0; k <= 4; k++)
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%.2f</text>\n", L - 6, T + ph * k / 4 + 4,
-			1.0 - k / 4.0);
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%.4g</text>\n", L - 6, T + ph * k / 4 + 4,
+			top * (1.0 - k / 4.0));
 	fprintf(f, "</g>\n<g text-anchor=\"middle\">\n");
 	step = tick_step(xmax);
 	for (x = 0; x <= xmax; x += step) {
@@ -321,7 +345,7 @@ static void write_svg(FILE *f, const struct point *p, size_t n, const char *titl
 	fprintf(f, "<polyline fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"1.5\" points=\"");
 	for (i = 0; i < n; i++) {
 		double px = L + pw * (double)p[i].pages / (double)xmax;
-		double py = T + ph * (1.0 - (p[i].ratio > 1 ? 1 : p[i].ratio));
+		double py = T + ph * (1.0 - (p[i].ratio > top ? 1 : p[i].ratio / top));
 
 		px = floor(px * 10 + 0.5) / 10;
 		if (px == lastx && i + 1 < n && p[i + 1].pages != p[i].pages &&

@@ -115,6 +115,8 @@ static int access_failed(struct replay *r, struct pidslot *s, uint64_t addr, int
 			if (!slot_for(r, s->tpid))
 				return NO_PROCESS;
 		} else if (sig == VMLAB_SIGSEGV && !r->o->strict) {
+			/* Simplification: a trace has the accesses, not the mmap calls behind them, so
+			 * memory outside every mapping is mapped on demand. */
 			uint64_t out, base = addr & ~(REGION - 1);
 			const int prot = VMLAB_PROT_READ | VMLAB_PROT_WRITE | VMLAB_PROT_EXEC;
 
@@ -140,7 +142,8 @@ static int access_failed(struct replay *r, struct pidslot *s, uint64_t addr, int
 		return 0;
 	}
 	if (sig == VMLAB_SIGKILL) {
-		/* out of memory: the process dies; its PID starts a new one at its next access */
+		/* out of memory: the process dies. Simplification: its trace PID starts a new,
+		 * empty process at its next access (a real program would have ended). */
 		if (vmlab_alive(r->m, s->pid))
 			vmlab_exit(r->m, s->pid);
 		r->killed++;
@@ -424,6 +427,8 @@ static int next_use_grow(struct next_use *nu)
 	return 0;
 }
 
+/* Simplification: pages are keyed by trace PID, so after an OOM kill the new process's pages
+ * continue the old one's next-use chains. */
 int next_use_compute(const char *path, const vmlab_replay_opts_t *o, struct next_use *nu,
 		     char *msg, size_t msgsz)
 {

@@ -31,7 +31,7 @@ int trace_open(const char *path, int fd, int format, vmlab_trace_t **out, char *
 
 /* The page accesses one record makes, in order: an access touches every page it spans (at
  * most two: sizes are at most 4096), and M (VMLAB_ACC_MODIFY) is a load of those pages, then a
- * store. Replay, mrc, opt's next-use pass and the text writer all expand records this way,
+ * store (Simplification: a CPU's read-modify-write is one locked access per page). Replay, mrc, opt's next-use pass and the text writer all expand records this way,
  * so their access counts agree. Returns the number of accesses (1 to 4). */
 static inline int trace_expand(const vmlab_trace_rec_t *r, uint64_t addr[4], uint8_t kind[4])
 {

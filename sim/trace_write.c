@@ -239,7 +239,8 @@ static int write_vmt(struct vmlab_trace_writer *w, const vmlab_trace_rec_t *r)
 	return w->bn == VMT_BLOCK ? vmt_flush_block(w) : 0;
 }
 
-/* Text has R and W of one byte: the record's accesses, one line each. */
+/* Text has R and W of one byte: the record's accesses, one line each. Simplification: a
+ * fetch becomes R (the same on replay's read-write-execute implicit mappings). */
 static void write_text(struct vmlab_trace_writer *w, const vmlab_trace_rec_t *r)
 {
 	uint64_t a[4];

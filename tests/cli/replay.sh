@@ -74,3 +74,14 @@ if command -v valgrind >/dev/null 2>&1; then
 	[ "$n" -gt 10000 ]
 	grep -qx "sigsegv 0" "$t/o"
 fi
+# progress: on a terminal, for runs longer than a second (script(1) gives the run a terminal;
+# the trace arrives through a pipe with a pause in it); never with --quiet
+if command -v script > /dev/null 2>&1; then
+	feed="(cat '$t/w.txt'; sleep 1.2; cat '$t/w.txt')"
+	script -qc "sh -c \"$feed | $V replay - > /dev/null\"" /dev/null > "$t/tty" 2>&1 || true
+	grep -q "replay: 0.0M accesses, .* M/s" "$t/tty"
+	script -qc "sh -c \"$feed | $V replay --quiet - > /dev/null\"" /dev/null > "$t/tty" 2>&1 || true
+	! grep -q "accesses" "$t/tty"
+else
+	echo "skip: no script(1) to give the progress test a terminal"
+fi

@@ -152,6 +152,45 @@ static void accesses(void)
 	}
 }
 
+static void trace_calls(void)
+{
+	vmlab_replay_opts_t ro = {0};
+	vmlab_mrc_opts_t mo;
+	vmlab_trace_t *t = NULL;
+	vmlab_trace_writer_t *w = NULL;
+	vmlab_trace_rec_t r = {.addr = 0x10000000, .size = 0, .kind = 0, .pid = 1};
+	uint64_t a = 1, b = 1;
+	FILE *null = fopen("/dev/null", "w");
+
+	memset(&mo, 0, sizeof(mo));
+	CHECK_EQ(vmlab_replay(NULL, &ro, null, null), 2);
+	CHECK_EQ(vmlab_replay("x", NULL, null, null), 2);
+	CHECK_EQ(vmlab_replay("x", &ro, NULL, null), 2);
+	CHECK_EQ(vmlab_mrc(NULL, &mo, null, null), 2);
+	CHECK_EQ(vmlab_mrc("x", &mo, null, NULL), 2);
+	CHECK_EQ(vmlab_trace_open(NULL, 0, &t, null), 2);
+	CHECK_EQ(vmlab_trace_open("/dev/null", 0, NULL, null), 2);
+	CHECK_EQ(vmlab_trace_open("/dev/null", 9, &t, null), 2);
+	CHECK(t == NULL);
+	CHECK_EQ(vmlab_trace_fdopen(-1, "x", 0, &t, null), 2);
+	CHECK_EQ(vmlab_trace_read(NULL, &r, NULL, 1), 0);
+	CHECK_EQ(vmlab_trace_next(NULL, &r), 0);
+	CHECK(vmlab_trace_error(NULL) == NULL);
+	CHECK_EQ(vmlab_trace_format(NULL), VMLAB_TRACE_AUTO);
+	vmlab_trace_progress(NULL, &a, &b);
+	CHECK(a == 0 && b == 0);
+	vmlab_trace_close(NULL);
+	CHECK_EQ(vmlab_trace_writer_open(NULL, "x", VMLAB_TRACE_VMT, 0, &w, null), 2);
+	CHECK_EQ(vmlab_trace_writer_open(null, "x", VMLAB_TRACE_AUTO, 0, &w, null), 2);
+	CHECK(w == NULL);
+	CHECK_EQ(vmlab_trace_writer_open(null, "x", VMLAB_TRACE_VMT, 0, &w, null), 0);
+	CHECK_EQ(vmlab_trace_write(NULL, &r), -1);
+	CHECK_EQ(vmlab_trace_write(w, &r), -1); /* size 0 */
+	CHECK_EQ(vmlab_trace_writer_close(w, null), 2);
+	CHECK_EQ(vmlab_trace_writer_close(NULL, null), 2);
+	fclose(null);
+}
+
 static void views(void)
 {
 	char *s = NULL, buf[64];
@@ -190,6 +229,7 @@ int main(void)
 	RUN(process_calls);
 	RUN(syscalls);
 	RUN(accesses);
+	RUN(trace_calls);
 	RUN(views);
 	vmlab_destroy(m);
 	TEST_EXIT();
