@@ -10,6 +10,8 @@
  *   mrc_lru_zipf             vmlab mrc (one-pass LRU, 10 points) of the Zipf vmt trace
  *   trace_read_vmt           decoding alone: vmlab_trace_read over the Zipf vmt trace
  *   trace_read_text          the same over the text trace (parsing alone)
+ *   replay_rss_10m/_100m     peak memory of `gen_trace | vmlab replay -` over 10M and 100M
+ *                            accesses (streaming: the same)
  * The Zipf trace: 10M writes, Zipf(1.0) over 100k pages, seed 42. MODE is "lru" (--resident
  * 10000 --policy lru: exact LRU, the issue's workload; pgfault is checked against the bare
  * loop's misses) once the machine accepts --resident, else "noevict" (1 GiB of RAM, every page
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,6 +63,36 @@ static int run(char *const argv[], const char *out, double *secs)
 	if (secs)
 		*secs = t;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* gen | vmlab replay -: the replay's peak resident memory in MiB (streaming: the same for
+ * every trace length). */
+static double pipe_rss(char *const gen[], char *const rep[])
+{
+	posix_spawn_file_actions_t fg, fr;
+	struct rusage ru;
+	pid_t g, r;
+	int fds[2], st;
+
+	if (pipe(fds))
+		return 0;
+	posix_spawn_file_actions_init(&fg);
+	posix_spawn_file_actions_init(&fr);
+	posix_spawn_file_actions_adddup2(&fg, fds[1], 1);
+	posix_spawn_file_actions_addclose(&fg, fds[0]);
+	posix_spawn_file_actions_adddup2(&fr, fds[0], 0);
+	posix_spawn_file_actions_addclose(&fr, fds[1]);
+	posix_spawn_file_actions_addopen(&fr, 1, "/dev/null", O_WRONLY, 0);
+	if (posix_spawn(&g, gen[0], &fg, NULL, gen, environ) ||
+	    posix_spawn(&r, rep[0], &fr, NULL, rep, environ))
+		return 0;
+	close(fds[0]);
+	close(fds[1]);
+	waitpid(g, &st, 0);
+	wait4(r, &st, 0, &ru);
+	posix_spawn_file_actions_destroy(&fg);
+	posix_spawn_file_actions_destroy(&fr);
+	return WIFEXITED(st) && !WEXITSTATUS(st) ? (double)ru.ru_maxrss / 1024.0 : 0;
 }
 
 static char *path(const char *d, const char *name)
@@ -182,6 +215,14 @@ int main(int argc, char **argv)
 		printf("mrc_lru_zipf %.1f Maccesses/s\n", n / tm / 1e6);
 		printf("trace_read_vmt %.0f Mrecords/s\n", decode_rate(zv));
 		printf("trace_read_text %.0f Mrecords/s\n", decode_rate(zt));
+		{
+			char *p7[] = {gen, "--pattern", "tlb90", "--n", "10000000", "--pages", "4096", "--to", "vmt", NULL};
+			char *p8[] = {gen, "--pattern", "tlb90", "--n", "100000000", "--pages", "4096", "--to", "vmt", NULL};
+			char *rp[] = {vmlab, "replay", "-", NULL};
+
+			printf("replay_rss_10m %.1f MiB\n", pipe_rss(p7, rp));
+			printf("replay_rss_100m %.1f MiB\n", pipe_rss(p8, rp));
+		}
 	}
 	goto out;
 fail:
