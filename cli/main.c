@@ -39,7 +39,7 @@ static const struct command commands[] = {
 	{"record", cmd_record, "record [-o FILE] [--to text|lackey|vmt] [--zstd] [--quiet] -- PROGRAM [ARGS...]",
 	 "run PROGRAM under valgrind's lackey and write its memory trace (vmt by default)"},
 	{"mrc", cmd_mrc, "mrc [--format F] [--policy NAME] [--sample RATE] [--sizes N,N,...] [--points N]\n"
-	 "               [--max PAGES] [--threads N] [--sweep] [--svg FILE] [--ram SIZE] [--quiet] TRACE",
+	 "            [--max PAGES] [--threads N] [--sweep] [--svg FILE] [--ram SIZE] [--quiet] TRACE",
 	 "print the miss-ratio curve of a trace as CSV (pages,misses,miss_ratio)"},
 	{"help", cmd_help, "help", "show this help"},
 	{"version", cmd_version, "version", "print the version"},
@@ -292,7 +292,7 @@ static FILE *open_output(const char *cmd, const char *path, int format, int zstd
 		}
 		return stdout;
 	}
-	f = fopen(path, "wb");
+	f = fopen(path, "wbe"); /* e: close-on-exec, so that record's program does not inherit it */
 	if (!f)
 		fprintf(stderr, "vmlab: %s: %s\n", path, strerror(errno));
 	return f;
@@ -634,7 +634,7 @@ static int cmd_mrc(int argc, char **argv)
 		fprintf(stderr, "vmlab: mrc needs a trace file (see vmlab help)\n");
 		goto bad;
 	}
-	if (svg && !(sf = fopen(svg, "w"))) {
+	if (svg && !(sf = fopen(svg, "we"))) {
 		fprintf(stderr, "vmlab: %s: %s\n", svg, strerror(errno));
 		goto bad;
 	}

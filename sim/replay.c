@@ -42,6 +42,7 @@ struct replay {
 	struct batch batch[1];     /* records being replayed */
 	int nslots;                /* trace PIDs seen */
 	uint64_t accesses, sigsegv, implicit_maps, killed, spawned;
+	int spawn_failed;          /* the last slot_for failed in vmlab_spawn (not the PID limit) */
 	const char *path;
 	char *msg;
 	size_t msgsz;
@@ -72,6 +73,7 @@ static struct pidslot *slot_for(struct replay *r, uint32_t tpid)
 		if (!s->used || s->tpid == tpid)
 			break;
 	}
+	r->spawn_failed = 0;
 	if (!s->used) {
 		if (r->nslots == MAX_PROCS)
 			return NULL;
@@ -83,6 +85,7 @@ static struct pidslot *slot_for(struct replay *r, uint32_t tpid)
 	if (!s->pid) {
 		if (vmlab_spawn(r->m, &s->pid)) {
 			s->pid = 0;
+			r->spawn_failed = 1;
 			return NULL;
 		}
 		r->spawned++;
@@ -153,9 +156,15 @@ static int access_failed(struct replay *r, struct pidslot *s, uint64_t addr, int
 	return sig;
 }
 
-static const char *failure_text(int code)
+/* Why slot_for found no process. */
+static const char *no_process(const struct replay *r)
 {
-	return code == NO_PROCESS ? "cannot start a process" : vmlab_errno_name(code);
+	return r->spawn_failed ? "cannot start a process (out of memory)" : "too many processes";
+}
+
+static const char *failure_text(const struct replay *r, int code)
+{
+	return code == NO_PROCESS ? no_process(r) : vmlab_errno_name(code);
 }
 
 /* Every access of one record that is not a plain one-page access. */
@@ -217,7 +226,7 @@ static int replay_loop(struct replay *r, vmlab_trace_t *t, FILE *perr)
 						e = &b->rec[i];
 						r->accesses = --acc;
 						if ((rc = access_failed(r, cur, e->addr, e->kind, sig)))
-							return engine_error(r, batch_line(b, i), failure_text(rc), UINT64_MAX);
+							return engine_error(r, batch_line(b, i), failure_text(r, rc), UINT64_MAX);
 						pid = cur->pid;
 						acc++;
 					}
@@ -230,7 +239,7 @@ static int replay_loop(struct replay *r, vmlab_trace_t *t, FILE *perr)
 			if (unlikely(e->pid != tpid || !pid)) {
 				cur = slot_for(r, e->pid);
 				if (!cur)
-					return engine_error(r, batch_line(b, i), "too many processes", UINT64_MAX);
+					return engine_error(r, batch_line(b, i), no_process(r), UINT64_MAX);
 				tpid = e->pid;
 				pid = cur->pid;
 			}
@@ -243,7 +252,7 @@ static int replay_loop(struct replay *r, vmlab_trace_t *t, FILE *perr)
 				if (unlikely(sig)) {
 					r->accesses = acc;
 					if ((rc = access_failed(r, cur, e->addr, e->kind, sig)))
-						return engine_error(r, batch_line(b, i), failure_text(rc), UINT64_MAX);
+						return engine_error(r, batch_line(b, i), failure_text(r, rc), UINT64_MAX);
 					pid = cur->pid;
 				}
 				acc++;
@@ -252,7 +261,7 @@ static int replay_loop(struct replay *r, vmlab_trace_t *t, FILE *perr)
 			r->accesses = acc;
 			rc = record_slow(r, e);
 			if (rc)
-				return engine_error(r, batch_line(b, i), failure_text(rc), UINT64_MAX);
+				return engine_error(r, batch_line(b, i), failure_text(r, rc), UINT64_MAX);
 			acc = r->accesses;
 			pid = 0;
 		}
