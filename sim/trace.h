@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <zstd.h>
 
 #include "include/vmlab.h"
 
@@ -23,11 +24,74 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #endif
 
-/* ---- sim/trace.c: readers ------------------------------------------------------------- */
+/* ---- sim/trace.c: opening a reader -------------------------------------------------------- */
 
 /* Opens path (fd < 0) or the open descriptor fd (named path in messages; closed by
  * vmlab_trace_close). 0, or -1 with "vmlab: PATH: ..." in msg. */
 int trace_open(const char *path, int fd, int format, vmlab_trace_t **out, char *msg, size_t msgsz);
+
+/* ---- sim/trace.c: a reader's state (shared with sim/trace_text.c and sim/trace_vmt.c) --- */
+
+#define TRACE_BUF_CAP (256u << 10) /* decoded bytes held at once: also the longest line */
+#define TRACE_ZIN_CAP (128u << 10) /* compressed bytes read at once */
+#define VMT_HEADER 16
+#define VMT_BLOCK 4096       /* records in a block, at most */
+#define VMT_MAXDATA 15       /* data bytes of a record, at most: delta 8, size 2, PID 5 */
+
+struct vmlab_trace {
+	char *name;         /* the path, for messages */
+	int fd;
+	int own_fd;         /* close fd at the end (not for standard input) */
+	int format;         /* VMLAB_TRACE_TEXT, _LACKEY or _VMT */
+	int failed;         /* a malformed record stopped the reader: err holds the message */
+	char err[TRACE_MSG];
+	/* the byte source */
+	ZSTD_DStream *zs;   /* NULL: the file is not compressed */
+	uint8_t *zin;       /* bytes read from the file and not yet decompressed (or, raw, not
+	                     * yet copied: the first read, kept for format detection) */
+	size_t zin_pos, zin_len;
+	size_t zret;        /* last ZSTD_decompressStream result: 0 exactly at a frame's end */
+	int src_eof;        /* read() has returned 0 */
+	uint64_t raw_done;  /* bytes read from the file */
+	uint64_t raw_total; /* its size, 0 when unknown */
+	/* decoded bytes */
+	uint8_t *buf;       /* TRACE_BUF_CAP bytes + 16: a supplied last newline, vmt's 8-byte loads */
+	uint8_t *p, *end;   /* unread bytes */
+	uint8_t *safe;      /* lines: just after the last newline */
+	int eof;            /* nothing more after end */
+	uint64_t base;      /* offset of buf[0] in the decoded stream */
+	uint64_t line;      /* lines (vmt: records) consumed */
+	/* vmt decoder state */
+	uint64_t addr;      /* the previous record's */
+	uint32_t pid;
+	uint16_t size;
+	int ended;          /* the end marker was read */
+	const uint8_t *btag;  /* the open block: its next tag */
+	const uint8_t *bdata; /* its next data byte */
+	const uint8_t *bend;  /* the end of its data (t->p is there) */
+	unsigned bleft;       /* its records not yet decoded */
+	int bplain;           /* all of them plain, lengths checked: the fast loop may run */
+};
+
+/* Stops the reader: "NAME:LINE: error: ..." in t->err; returns -1. */
+int trace_fail(struct vmlab_trace *t, uint64_t line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Moves the unread bytes to the front of the buffer and reads more after them (lines: at
+ * least to the next newline; vmt: one read). */
+void trace_refill(struct vmlab_trace *t);
+
+/* ---- sim/trace_text.c: text and lackey lines ------------------------------------------ */
+
+size_t trace_read_lines(struct vmlab_trace *t, vmlab_trace_rec_t *r, uint64_t *lines, size_t max);
+/* VMLAB_TRACE_LACKEY or _TEXT for the lines in [p, end). */
+int trace_detect_lines(const uint8_t *p, const uint8_t *end);
+
+/* ---- sim/trace_vmt.c: vmt ---------------------------------------------------------------- */
+
+extern const uint8_t trace_vmt_magic[8];
+/* Reads the header (record 0) at t->p. 0, or -1 (t failed). */
+int trace_vmt_header(struct vmlab_trace *t);
+size_t trace_read_vmt(struct vmlab_trace *t, vmlab_trace_rec_t *r, uint64_t *lines, size_t max);
 
 /* The page accesses one record makes, in order: an access touches every page it spans (at
  * most two: sizes are at most 4096), and M (VMLAB_ACC_MODIFY) is a load of those pages, then a
