@@ -510,8 +510,6 @@ static int cmd_record(int argc, char **argv)
 				status = 2;
 		}
 		vmlab_trace_close(t);
-	} else {
-		close(fds[0]);
 	}
 	if (status)
 		kill(pid, SIGTERM); /* it would block on a pipe nobody reads */

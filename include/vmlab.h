@@ -256,8 +256,8 @@ typedef struct vmlab_trace vmlab_trace_t;
  * input. zstd compression is recognised by its magic (and required by a .zst suffix). Returns
  * 0, or 2 with "vmlab: PATH: ..." on err. */
 int vmlab_trace_open(const char *path, int format, vmlab_trace_t **out, FILE *err);
-/* The same over an open descriptor (a pipe), which vmlab_trace_close closes; name is used
- * in messages. */
+/* The same over an open descriptor (a pipe), which vmlab_trace_close closes (and a failed
+ * open too); name is used in messages. */
 int vmlab_trace_fdopen(int fd, const char *name, int format, vmlab_trace_t **out, FILE *err);
 /* Decodes up to max records into r (and their line numbers into lines, when not NULL; for
  * vmt the record number). Returns how many; 0 at the end of the trace or on a malformed

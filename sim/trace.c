@@ -186,8 +186,11 @@ int trace_open(const char *path, int fd, int format, vmlab_trace_t **out, char *
 	int stdin_ = fd < 0 && !strcmp(path, "-");
 
 	*out = NULL;
-	if (format < VMLAB_TRACE_AUTO || format > VMLAB_TRACE_VMT)
+	if (format < VMLAB_TRACE_AUTO || format > VMLAB_TRACE_VMT) {
+		if (fd >= 0)
+			close(fd); /* a given descriptor is ours, whatever happens */
 		return open_msg(msg, msgsz, path, "unknown trace format");
+	}
 	if (fd < 0 && !stdin_) {
 		if (stat(path, &st))
 			return open_msg(msg, msgsz, path, strerror(errno));

@@ -27,7 +27,7 @@
 /* ---- sim/trace.c: opening a reader -------------------------------------------------------- */
 
 /* Opens path (fd < 0) or the open descriptor fd (named path in messages; closed by
- * vmlab_trace_close). 0, or -1 with "vmlab: PATH: ..." in msg. */
+ * vmlab_trace_close, or here when the open fails). 0, or -1 with "vmlab: PATH: ..." in msg. */
 int trace_open(const char *path, int fd, int format, vmlab_trace_t **out, char *msg, size_t msgsz);
 
 /* ---- sim/trace.c: a reader's state (shared with sim/trace_text.c and sim/trace_vmt.c) --- */
