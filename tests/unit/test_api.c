@@ -36,6 +36,16 @@ static void machine_calls(void)
 	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
 	cfg.ram = 2ull << 40; /* above 1 TiB */
 	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	/* refused until the replacement policies land (the swap issue turns these around) */
+	vmlab_config_default(&cfg);
+	snprintf(cfg.policy, sizeof(cfg.policy), "lru");
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	vmlab_config_default(&cfg);
+	cfg.swap = 64ull << 20;
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	vmlab_config_default(&cfg);
+	memset(cfg.policy, 'x', sizeof(cfg.policy)); /* no NUL */
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
 	vmlab_config_default(&cfg);
 	cfg.tlb_entries = 0;
 	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
