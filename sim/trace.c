@@ -355,6 +355,7 @@ void progress_start(struct progress *p, int on, const char *what)
 	memset(p, 0, sizeof(*p));
 	p->on = on;
 	p->what = what;
+	p->unit = "accesses";
 	if (on)
 		p->start = p->last = now_s();
 }
@@ -376,7 +377,7 @@ void progress_tick(struct progress *p, const vmlab_trace_t *t, uint64_t done, FI
 	if (total && got <= total && got)
 		snprintf(eta, sizeof(eta), ", %.0f%%, %.0f s left", 100.0 * (double)got / (double)total,
 			 el * (double)(total - got) / (double)got);
-	fprintf(err, "\r%s: %.1fM accesses, %.1f M/s%s   ", p->what, (double)done / 1e6,
+	fprintf(err, "\r%s: %.1fM %s, %.1f M/s%s   ", p->what, (double)done / 1e6, p->unit,
 		(double)done / el / 1e6, eta);
 	fflush(err);
 	p->shown = 1;

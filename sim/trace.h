@@ -151,6 +151,7 @@ struct progress {
 	double start;    /* seconds (CLOCK_MONOTONIC) at progress_start */
 	double last;     /* when the line was last printed */
 	const char *what;
+	const char *unit; /* "accesses" unless the caller counts something else */
 };
 
 void progress_start(struct progress *p, int on, const char *what);

@@ -345,6 +345,7 @@ int vmlab_trace_copy(vmlab_trace_t *in, vmlab_trace_writer_t *w, int progress, F
 	if (!in || !w)
 		return 2;
 	progress_start(&pr, progress && err, "convert");
+	pr.unit = "records";
 	while ((n = vmlab_trace_read(in, r, NULL, TRACE_BATCH)) > 0) {
 		for (i = 0; i < n; i++)
 			if (vmlab_trace_write(w, &r[i]))
