@@ -6,9 +6,10 @@
  * around it (the 2 MiB-aligned region, or just the page where that overlaps), unless
  * --strict: then it is a SIGSEGV, counted, and the replay goes on.
  *
- * The loop takes records in batches of TRACE_BATCH; a record that touches one page (nearly
- * all) costs the user-space check, a PID compare and one vmlab_access, which on a TLB hit is
- * one set probe. --policy opt first reads the whole trace to learn each access's next use
+ * The loop takes records in batches of TRACE_BATCH and hands runs of one-page records by one
+ * process to vmlab_access_recs (on a TLB hit: one set probe an access); when the vmt decoder
+ * vouches that a whole batch is such a run (plain blocks, size 1, no M, all in user space),
+ * the loop does not even look at the records. --policy opt first reads the whole trace to learn each access's next use
  * (next_use_compute: four bytes an access, the one mode whose memory grows with the trace),
  * then hands it to the machine before each access (vmlab_set_next_use). replay_sweep runs
  * several replays on threads: machines share no state, so one machine per thread is safe.
@@ -204,6 +205,37 @@ static int replay_loop(struct replay *r, vmlab_trace_t *t, FILE *perr)
 
 	progress_start(&pr, perr != NULL, "replay");
 	while ((n = batch_read(t, b)) > 0) {
+		if (b->uniform && !opt) {
+			/* the decoder vouches for every record: one call for the whole batch, and
+			 * the next after each access that needed attention */
+			for (i = 0; i < n;) {
+				int sig, rc;
+				size_t done;
+
+				if (b->rec[i].pid != tpid || !pid) {
+					/* (again after an OOM kill) */
+					cur = slot_for(r, b->rec[i].pid);
+					if (!cur)
+						return engine_error(r, batch_line(b, i), no_process(r), UINT64_MAX);
+					tpid = b->rec[i].pid;
+					pid = cur->pid;
+				}
+				done = vmlab_access_recs(m, pid, &b->rec[i], n - i, &sig);
+				acc += done;
+				i += done;
+				if (unlikely(sig)) {
+					const vmlab_trace_rec_t *e = &b->rec[i - 1];
+
+					r->accesses = --acc;
+					if ((rc = access_failed(r, cur, e->addr, e->kind, sig)))
+						return engine_error(r, batch_line(b, i - 1), failure_text(r, rc), UINT64_MAX);
+					pid = cur->pid;
+					acc++;
+				}
+			}
+			progress_tick(&pr, t, acc, perr);
+			continue;
+		}
 		for (i = 0; i < n; i++) {
 			const vmlab_trace_rec_t *e = &b->rec[i];
 			uint64_t last = e->addr + e->size - 1;

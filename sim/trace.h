@@ -71,6 +71,11 @@ struct vmlab_trace {
 	const uint8_t *bend;  /* the end of its data (t->p is there) */
 	unsigned bleft;       /* its records not yet decoded */
 	int bplain;           /* all of them plain, lengths checked: the fast loop may run */
+	int bmodify;          /* one of them is an M */
+	/* what the last trace_read_vmt returned: plain records only, none an M, all of size 1
+	 * (so one page each and one PID), and their highest address */
+	int uniform;
+	uint64_t uniform_hi;
 };
 
 /* Stops the reader: "NAME:LINE: error: ..." in t->err; returns -1. */
@@ -126,6 +131,7 @@ struct batch {
 	uint64_t first;  /* vmt: the record number of rec[0] */
 	uint64_t total;  /* records read before this batch */
 	int vmt;
+	int uniform;     /* vmt said: one-page accesses (no M) of one PID, all in user space */
 };
 
 static inline size_t batch_read(vmlab_trace_t *t, struct batch *b)
@@ -134,6 +140,8 @@ static inline size_t batch_read(vmlab_trace_t *t, struct batch *b)
 	b->first = b->total + 1;
 	b->n = vmlab_trace_read(t, b->rec, b->vmt ? NULL : b->line, TRACE_BATCH);
 	b->total += b->n;
+	/* every record one page of user space, all of one PID: the replay loop need not look */
+	b->uniform = b->vmt && b->n && t->uniform && t->uniform_hi < TRACE_USER_END - 4096;
 	return b->n;
 }
 

@@ -68,7 +68,7 @@ static void vmt_ensure(struct vmlab_trace *t, size_t need)
 static int vmt_block(struct vmlab_trace *t)
 {
 	const uint8_t *p, *tag;
-	uint64_t k, d, sum = 0, i, flags8 = 0, lenbad8 = 0;
+	uint64_t k, d, sum = 0, i, flags8 = 0, lenbad8 = 0, modify8 = 0;
 	unsigned flags = 0, lenbad = 0;
 	size_t hdr;
 	int rc;
@@ -115,11 +115,13 @@ static int vmt_block(struct vmlab_trace *t)
 
 		flags8 |= w;
 		lenbad8 |= len8 + 0x0707070707070707ull;
+		modify8 |= w & (w >> 1) & 0x1010101010101010ull; /* op 3: bits 4 and 5 */
 		sum += (len8 * 0x0101010101010101ull) >> 56;
 	}
 	for (; i < k; i++) {
 		flags |= tag[i];
 		lenbad |= (tag[i] & 15u) + 7;
+		modify8 |= (tag[i] & 0x30) == 0x30;
 		sum += tag[i] & 15u;
 	}
 	if (flags8 & 0xc0c0c0c0c0c0c0c0ull)
@@ -131,6 +133,7 @@ static int vmt_block(struct vmlab_trace *t)
 	t->bend = tag + k + d;
 	t->bleft = (unsigned)k;
 	t->bplain = !(flags & 0xc0) && !(lenbad & 16) && sum == d;
+	t->bmodify = modify8 != 0;
 	t->p = (uint8_t *)t->bend;
 	return 1;
 }
@@ -140,6 +143,7 @@ static size_t vmt_fast(struct vmlab_trace *t, vmlab_trace_rec_t *r, uint64_t *li
 {
 	const uint8_t *tag = t->btag, *d = t->bdata;
 	uint64_t addr = t->addr, line = t->line;
+	uint64_t hi = t->uniform_hi;
 	vmlab_trace_rec_t proto = {.pid = t->pid, .size = t->size};
 	size_t i;
 
@@ -149,6 +153,7 @@ static size_t vmt_fast(struct vmlab_trace *t, vmlab_trace_rec_t *r, uint64_t *li
 
 		d += len;
 		addr += (z >> 1) ^ (0 - (z & 1));
+		hi = addr > hi ? addr : hi;
 		/* one 16-byte record from a prototype: the compiler writes it in two stores */
 		proto.addr = addr;
 		proto.kind = (uint8_t)((tg >> 4) & 3);
@@ -162,6 +167,7 @@ static size_t vmt_fast(struct vmlab_trace *t, vmlab_trace_rec_t *r, uint64_t *li
 	t->bleft -= (unsigned)k;
 	t->addr = addr;
 	t->line = line + k;
+	t->uniform_hi = hi;
 	return k;
 }
 
@@ -220,14 +226,19 @@ size_t trace_read_vmt(struct vmlab_trace *t, vmlab_trace_rec_t *r, uint64_t *lin
 {
 	size_t n = 0;
 
+	t->uniform = 1;
+	t->uniform_hi = 0;
 	while (n < max) {
 		if (t->bleft) {
 			size_t k = t->bleft < max - n ? t->bleft : max - n;
 
 			if (t->bplain) {
+				if (t->bmodify || t->size != 1)
+					t->uniform = 0;
 				n += vmt_fast(t, r + n, lines ? lines + n : NULL, k);
 				continue;
 			}
+			t->uniform = 0;
 			if (vmt_careful(t, &r[n]) < 0)
 				break;
 			if (lines)

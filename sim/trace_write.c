@@ -240,7 +240,8 @@ static int write_vmt(struct vmlab_trace_writer *w, const vmlab_trace_rec_t *r)
 }
 
 /* Text has R and W of one byte: the record's accesses, one line each. Simplification: a
- * fetch becomes R (the same on replay's read-write-execute implicit mappings). */
+ * fetch becomes R (the same on replay's read-write-execute implicit mappings; not on the
+ * initial stack, which is not executable). */
 static void write_text(struct vmlab_trace_writer *w, const vmlab_trace_rec_t *r)
 {
 	uint64_t a[4];

@@ -406,11 +406,49 @@ static void access_recs(void)
 	vmlab_destroy(b);
 }
 
+/* Replay's whole-batch path (vmt batches of one-page accesses by one PID) against its
+ * per-record path (the same accesses as text): the same counters, with SIGSEGVs below
+ * mmap_min_addr, implicit mappings, accesses near the top of user space, and OOM kills. */
+static void uniform_batches(void)
+{
+	static const uint64_t rams[] = {0, 16ull << 20};
+	const size_t n = 40000;
+	vmlab_trace_rec_t *r = calloc(n, sizeof(*r));
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		uint64_t x = rnd();
+
+		r[i].pid = 1;
+		r[i].size = 1;
+		r[i].kind = (uint8_t)(x % 2); /* text has no fetches */
+		r[i].addr = x % 50 == 0   ? rnd() % 0x10000                           /* SIGSEGV */
+			  : x % 97 == 0   ? 0x7ffffffff000ull - 1 - rnd() % 8192     /* the top */
+			  : 0x10000000 + (rnd() % 6000) * 4096 + (rnd() & 4095);
+	}
+	CHECK_EQ(write_file(tmp_path("u.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
+	CHECK_EQ(write_file(tmp_path("u.txt"), VMLAB_TRACE_TEXT, 0, r, n), 0);
+	for (k = 0; k < 2; k++) {
+		vmlab_replay_opts_t o = {.ram = rams[k]};
+		vmlab_config_t cfg;
+		struct replay_counters a, b;
+		char msg[TRACE_MSG];
+
+		CHECK_EQ(replay_config(&o, &cfg, msg, sizeof(msg)), 0);
+		CHECK_EQ(replay_run(tmp_path("u.vmt"), &o, &cfg, NULL, &a, msg, sizeof(msg), NULL), 0);
+		CHECK_EQ(replay_run(tmp_path("u.txt"), &o, &cfg, NULL, &b, msg, sizeof(msg), NULL), 0);
+		CHECK(!memcmp(&a, &b, sizeof(a)));
+		CHECK(a.sigsegv > 0 && a.implicit_mappings > 1);
+		CHECK(k == 0 || a.oom_kill > 0);
+	}
+	free(r);
+}
+
 static void cleanup(void)
 {
 	static const char *const names[] = {"a.vmt", "a.vmt.zst", "e.vmt", "b.vmt", "a.lk", "a.lk.zst",
 					    "b.lk", "a.txt", "a.txt.zst", "c.vmt", "c.vmt.zst", "cut",
-					    "mut", "nu.vmt", "nu2.vmt", "sw.vmt"};
+					    "mut", "nu.vmt", "nu2.vmt", "sw.vmt", "u.vmt", "u.txt"};
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -430,6 +468,7 @@ int main(void)
 	RUN(next_use);
 	RUN(sweep_threads);
 	RUN(access_recs);
+	RUN(uniform_batches);
 	cleanup();
 	TEST_EXIT();
 }
