@@ -43,6 +43,10 @@ typedef struct vmlab_config {
 	                           * VMLAB_SWAP_RAMDISK, below */
 	int swappiness;           /* vm.swappiness, 0..200 (default 60) */
 	int page_cluster;         /* vm.page-cluster, 0..31 (default 3; exact policies use 0) */
+	int swap_no_zeromap;      /* 0 (default): a page of zeros is not written to swap, only
+	                           * marked (Linux 6.12+: swpout_zero, not pswpout); 1: it is
+	                           * written and read like any page (pswpout, pswpin, disk time):
+	                           * replay, whose pages hold no data, sets it */
 } vmlab_config_t;
 
 /* Where swapped pages live: a swap partition whose blocks are host memory (the swap cache and
@@ -185,6 +189,12 @@ typedef struct vmlab_fault {
 
 /* One access of one byte at addr by pid (the hot path). 0 or a signal number. */
 int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind);
+/* The accesses of n calls vmlab_access(m, pid, r[i].addr, r[i].kind), in order, up to and
+ * including the first that does not return 0 (each record is one access of kind READ, WRITE
+ * or EXEC; its size and pid are not looked at). Returns how many calls that stands for, with
+ * the last one's result in *sig (0 when all returned 0). The batch form replay uses. */
+struct vmlab_trace_rec;
+size_t vmlab_access_recs(vmlab_t *m, int pid, const struct vmlab_trace_rec *r, size_t n, int *sig);
 /* Copies len bytes between the process's memory and buf, page by page, faulting as the CPU
  * would. Stops at the first signal: returns it with *f filled (f may be NULL). */
 int vmlab_load(vmlab_t *m, int pid, uint64_t addr, void *buf, uint64_t len, vmlab_fault_t *f);
@@ -282,19 +292,107 @@ typedef struct vmlab_run_opts {
  * expect failed, 2 the scenario is malformed or names what does not exist. */
 int vmlab_run_script(const char *path, const vmlab_run_opts_t *opts, FILE *out, FILE *err);
 
+/* ---- traces (docs/replay.md; the vmt format: docs/vmt.md) --------------------------------- */
+
+#define VMLAB_TRACE_AUTO 0   /* by the first bytes: vmt magic, else lackey or text lines */
+#define VMLAB_TRACE_TEXT 1   /* "[PID ]R|W ADDR" lines */
+#define VMLAB_TRACE_LACKEY 2 /* valgrind --tool=lackey --trace-mem=yes */
+#define VMLAB_TRACE_VMT 3    /* vmlab's compact binary format */
+
+#define VMLAB_ACC_MODIFY 3   /* record kind: a load, then a store (lackey's M) */
+
+/* One trace record: `size` bytes at addr, accessed by trace process pid. */
+typedef struct vmlab_trace_rec {
+	uint64_t addr;
+	uint32_t pid;   /* the trace's PID (1 when the format has none) */
+	uint16_t size;  /* 1 to 4096 */
+	uint8_t kind;   /* VMLAB_ACC_READ, _WRITE, _EXEC or _MODIFY */
+	uint8_t pad;
+} vmlab_trace_rec_t;
+
+typedef struct vmlab_trace vmlab_trace_t;
+
+/* Opens a trace for streaming (memory does not grow with its length). path "-" is standard
+ * input. zstd compression is recognised by its magic (and required by a .zst suffix). Returns
+ * 0, or 2 with "vmlab: PATH: ..." on err. */
+int vmlab_trace_open(const char *path, int format, vmlab_trace_t **out, FILE *err);
+/* The same over an open descriptor (a pipe), which vmlab_trace_close closes (and a failed
+ * open too); name is used in messages. */
+int vmlab_trace_fdopen(int fd, const char *name, int format, vmlab_trace_t **out, FILE *err);
+/* Decodes up to max records into r (and their line numbers into lines, when not NULL; for
+ * vmt the record number). Returns how many; 0 at the end of the trace or on a malformed
+ * record, after which vmlab_trace_error says which. */
+size_t vmlab_trace_read(vmlab_trace_t *t, vmlab_trace_rec_t *r, uint64_t *lines, size_t max);
+/* One record: 1, 0 at the end, -1 malformed (see vmlab_trace_error). */
+int vmlab_trace_next(vmlab_trace_t *t, vmlab_trace_rec_t *r);
+/* "TRACE:LINE: error: ..." once a read stopped on a malformed trace; NULL otherwise. */
+const char *vmlab_trace_error(const vmlab_trace_t *t);
+/* The format (VMLAB_TRACE_TEXT, _LACKEY or _VMT) once detected, else VMLAB_TRACE_AUTO. */
+int vmlab_trace_format(const vmlab_trace_t *t);
+/* Bytes of the file consumed so far and its size (0 when unknown, as for a pipe). */
+void vmlab_trace_progress(const vmlab_trace_t *t, uint64_t *done, uint64_t *total);
+void vmlab_trace_close(vmlab_trace_t *t);
+
+typedef struct vmlab_trace_writer vmlab_trace_writer_t;
+/* Writes a trace in format (TEXT, LACKEY or VMT), zstd-compressed when zstd, to f (which
+ * stays open; name is used in messages). 0, or 2 with a message on err. */
+int vmlab_trace_writer_open(FILE *f, const char *name, int format, int zstd,
+			    vmlab_trace_writer_t **out, FILE *err);
+/* 0, or -1 when the record cannot be written (the error is reported by _close). Text keeps
+ * the accesses, not the records: M, EXEC and page-spanning records become the R/W lines of
+ * the accesses they make. */
+int vmlab_trace_write(vmlab_trace_writer_t *w, const vmlab_trace_rec_t *r);
+/* Ends the trace (vmt's end marker, the zstd frame), flushes and frees w. 0, or 2 with a
+ * message on err. */
+int vmlab_trace_writer_close(vmlab_trace_writer_t *w, FILE *err);
+/* Copies every record of in to w (vmlab convert, vmlab record), with progress lines on err
+ * when progress is set. 0, or 2 with "TRACE:LINE: error: ..." on err. Closes neither. */
+int vmlab_trace_copy(vmlab_trace_t *in, vmlab_trace_writer_t *w, int progress, FILE *err);
+
 /* ---- trace replay ----------------------------------------------------------------------- */
 
 typedef struct vmlab_replay_opts {
 	uint64_t ram;          /* bytes of RAM (0: default) */
 	unsigned tlb_entries;  /* TLB entries (0: default) */
-	int format;            /* 0 auto, 1 text, 2 lackey */
+	int format;            /* VMLAB_TRACE_* (0: auto) */
 	int strict;            /* accesses outside every mapping are SIGSEGV (counted) */
 	int json;              /* counters as one JSON object */
+	uint64_t swap;         /* bytes of swap (0: none) -> vmlab_config_t.swap */
+	uint64_t resident_pages; /* 0: no limit -> vmlab_config_t.resident_pages */
+	const char *policy;    /* NULL: the machine's default -> vmlab_config_t.policy */
+	int progress;          /* progress lines on err (the caller checks that it is a terminal) */
 } vmlab_replay_opts_t;
 
 /* Replays a trace (../shared/spec/replay.md; docs/replay.md), streaming, and prints the
- * counters. Returns 0, or 2 with "TRACE:LINE: error: ..." on err for a malformed trace. */
+ * counters. Returns 0, or 2 with "TRACE:LINE: error: ..." on err for a malformed trace
+ * (or "vmlab: ..." for a missing file or a machine the options cannot make). */
 int vmlab_replay(const char *path, const vmlab_replay_opts_t *o, FILE *out, FILE *err);
+
+/* Belady's OPT reads the trace ahead: before each vmlab_access, replay with policy "opt"
+ * passes the index of the next access to the same page by the same process (accesses
+ * counted from 0 as `accesses` counts them), or UINT64_MAX when there is none
+ * (vmlab_set_next_use, under "page replacement" above). */
+
+/* ---- miss-ratio curves ------------------------------------------------------------------ */
+
+typedef struct vmlab_mrc_opts {
+	vmlab_replay_opts_t replay; /* format; and for sweeps the machine (ram, tlb, swap,
+	                             * policy: NULL or "lru" is the one-pass LRU curve) */
+	double sample;         /* 0: exact; in (0, 1): SHARDS sampling rate (LRU only) */
+	const uint64_t *sizes; /* the memory sizes (pages) to report, or NULL: */
+	size_t nsizes;
+	unsigned points;       /* that many evenly spaced sizes up to max (0: every size for LRU,
+	                        * 20 for a sweep) */
+	uint64_t max;          /* the largest size (0: the trace's distinct pages) */
+	unsigned threads;      /* sweep threads (0: one a CPU) */
+	int sweep;             /* 1: the LRU curve by replays too (one a size) */
+	FILE *svg;             /* not NULL: an SVG plot of the curve goes there */
+	const char *svg_title; /* its title (the trace name when NULL) */
+} vmlab_mrc_opts_t;
+
+/* The miss-ratio curve of a trace: CSV lines "pages,misses,miss_ratio" on out. 0, or 2 with
+ * a message on err. */
+int vmlab_mrc(const char *path, const vmlab_mrc_opts_t *o, FILE *out, FILE *err);
 
 #ifdef __cplusplus
 }

@@ -510,6 +510,7 @@ struct vmlab {
 	uint64_t nr_user_pages;         /* pages on LRU lists (the resident limit counts these) */
 	int swappiness;                 /* vm.swappiness (default 60) */
 	int page_cluster;               /* vm.page-cluster (default 3) */
+	bool swap_no_zeromap;           /* pages of zeros are counted as written and read */
 	int kswapd_failures;            /* balance_pgdat passes that reclaimed nothing */
 
 	/* swap */

@@ -89,7 +89,15 @@ int swap_writeout(struct vmlab *m, struct page *page)
 	VM_BUG_ON(!si || !(page->flags & PG_swapcache));
 	if ((page->flags & PG_zerofill) || page_is_zero(data)) {
 		si->zeromap[off / 64] |= 1ull << (off % 64);
-		count_vm_event(m, SWPOUT_ZERO);
+		if (unlikely(m->swap_no_zeromap)) {
+			/* Simplification: counted and timed as the write it would be without the
+			 * zeromap, but kept as the bit (zeros cost no host memory) */
+			disk_request(m, 1);
+			count_vm_event(m, PSWPOUT);
+			memcg_count_vm_event(m, page, MEMCG_PSWPOUT);
+		} else {
+			count_vm_event(m, SWPOUT_ZERO);
+		}
 	} else {
 		si->zeromap[off / 64] &= ~(1ull << (off % 64));
 		if (si->store) {
@@ -109,8 +117,9 @@ int swap_writeout(struct vmlab *m, struct page *page)
 	return 0;
 }
 
-/* swap_read_folio: fills a new swap-cache page from its slot. 0 or -EIO. The caller batches
- * the disk time of a readahead window (disk_request). */
+/* swap_read_folio: fills a new swap-cache page from its slot: 1 when it was read from the
+ * device, 0 for a slot of the zeromap, -EIO. The caller batches the disk time of a readahead
+ * window (disk_request). */
 int swap_read_folio(struct vmlab *m, struct page *page)
 {
 	swp_entry_t e = {page->private};
@@ -120,8 +129,13 @@ int swap_read_folio(struct vmlab *m, struct page *page)
 
 	if (si->zeromap[off / 64] & (1ull << (off % 64))) {
 		page->flags |= PG_zerofill; /* zeros, written when the bytes are first used */
-		count_vm_event(m, SWPIN_ZERO);
-		return 0;
+		if (likely(!m->swap_no_zeromap)) {
+			count_vm_event(m, SWPIN_ZERO);
+			return 0;
+		}
+		count_vm_event(m, PSWPIN); /* as read from the device (the caller adds its time) */
+		memcg_count_vm_event(m, page, MEMCG_PSWPIN);
+		return 1;
 	}
 	if (si->store) {
 		memcpy(data, si->store + (off << PAGE_SHIFT), PAGE_SIZE);

@@ -146,6 +146,7 @@ int vmlab_create(const vmlab_config_t *cfg, vmlab_t **out)
 	m->swappiness = cfg->swappiness;
 	/* exact policies bring exactly one page per fault: no swap readahead */
 	m->page_cluster = m->policy_exact ? 0 : cfg->page_cluster;
+	m->swap_no_zeromap = cfg->swap_no_zeromap != 0;
 	if (m->policy->init && (err = m->policy->init(m)) != 0)
 		goto fail;
 	m->next_pid = 1;

@@ -8,7 +8,8 @@
  * The TLB itself is set-associative: sets x ways entries, tagged by (virtual page, ASID).
  * Simplifications: replacement within a set is round-robin (hardware uses pseudo-LRU); only
  * user translations are cached (vmlab makes no kernel-mode accesses through the TLB), so there
- * are no global entries; one CPU runs every access, so there are no shootdown IPIs.
+ * are no global entries; one CPU runs every access, so there are no shootdown IPIs; fetches
+ * (replay's lackey I records) use the same TLB as loads and stores (no separate iTLB).
  */
 #include <stdlib.h>
 

@@ -37,6 +37,22 @@ static void machine_calls(void)
 	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
 	cfg.ram = 2ull << 40; /* above 1 TiB */
 	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	/* an exact policy with a resident limit, and swap: accepted */
+	vmlab_config_default(&cfg);
+	snprintf(cfg.policy, sizeof(cfg.policy), "lru");
+	cfg.resident_pages = 100;
+	CHECK_EQ(vmlab_create(&cfg, &x), 0);
+	vmlab_destroy(x);
+	vmlab_config_default(&cfg);
+	cfg.swap = 64ull << 20;
+	CHECK_EQ(vmlab_create(&cfg, &x), 0);
+	vmlab_destroy(x);
+	vmlab_config_default(&cfg);
+	snprintf(cfg.policy, sizeof(cfg.policy), "nosuch");
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	vmlab_config_default(&cfg);
+	memset(cfg.policy, 'x', sizeof(cfg.policy)); /* no NUL */
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
 	vmlab_config_default(&cfg);
 	cfg.tlb_entries = 0;
 	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
@@ -134,6 +150,62 @@ static void accesses(void)
 	CHECK_EQ(f.addr, 0);
 	/* an access that wraps around the end of the address space stops at the first fault */
 	CHECK_EQ(vmlab_touch(m, pid, 0xfffffffffffff000ull, 8192, VMLAB_ACC_READ, &f), VMLAB_SIGSEGV);
+	{
+		/* the batch form: the calls it stands for, the first failure's result */
+		vmlab_trace_rec_t r[3] = {{.addr = 0x10000000, .kind = 0}, {.addr = 0x20000000, .kind = 9},
+					  {.addr = 0, .kind = 0}};
+		int sig = 5;
+
+		CHECK_EQ(vmlab_access_recs(NULL, pid, r, 3, &sig), 1);
+		CHECK_EQ(sig, -EINVAL);
+		CHECK_EQ(vmlab_access_recs(m, 9999, r, 3, &sig), 1);
+		CHECK_EQ(sig, -ESRCH);
+		CHECK_EQ(vmlab_access_recs(m, pid, r, 0, &sig), 0);
+		CHECK_EQ(vmlab_access_recs(m, pid, r, 3, NULL), 0);
+		CHECK_EQ(vmlab_access_recs(m, pid, r, 3, &sig), 2); /* an unknown kind */
+		CHECK_EQ(sig, -EINVAL);
+		CHECK_EQ(vmlab_access_recs(m, pid, r + 2, 1, &sig), 1); /* unmapped: SIGSEGV */
+		CHECK_EQ(sig, VMLAB_SIGSEGV);
+	}
+}
+
+static void trace_calls(void)
+{
+	vmlab_replay_opts_t ro = {0};
+	vmlab_mrc_opts_t mo;
+	vmlab_trace_t *t = NULL;
+	vmlab_trace_writer_t *w = NULL;
+	vmlab_trace_rec_t r = {.addr = 0x10000000, .size = 0, .kind = 0, .pid = 1};
+	uint64_t a = 1, b = 1;
+	FILE *null = fopen("/dev/null", "w");
+
+	memset(&mo, 0, sizeof(mo));
+	CHECK_EQ(vmlab_replay(NULL, &ro, null, null), 2);
+	CHECK_EQ(vmlab_replay("x", NULL, null, null), 2);
+	CHECK_EQ(vmlab_replay("x", &ro, NULL, null), 2);
+	CHECK_EQ(vmlab_mrc(NULL, &mo, null, null), 2);
+	CHECK_EQ(vmlab_mrc("x", &mo, null, NULL), 2);
+	CHECK_EQ(vmlab_trace_open(NULL, 0, &t, null), 2);
+	CHECK_EQ(vmlab_trace_open("/dev/null", 0, NULL, null), 2);
+	CHECK_EQ(vmlab_trace_open("/dev/null", 9, &t, null), 2);
+	CHECK(t == NULL);
+	CHECK_EQ(vmlab_trace_fdopen(-1, "x", 0, &t, null), 2);
+	CHECK_EQ(vmlab_trace_read(NULL, &r, NULL, 1), 0);
+	CHECK_EQ(vmlab_trace_next(NULL, &r), 0);
+	CHECK(vmlab_trace_error(NULL) == NULL);
+	CHECK_EQ(vmlab_trace_format(NULL), VMLAB_TRACE_AUTO);
+	vmlab_trace_progress(NULL, &a, &b);
+	CHECK(a == 0 && b == 0);
+	vmlab_trace_close(NULL);
+	CHECK_EQ(vmlab_trace_writer_open(NULL, "x", VMLAB_TRACE_VMT, 0, &w, null), 2);
+	CHECK_EQ(vmlab_trace_writer_open(null, "x", VMLAB_TRACE_AUTO, 0, &w, null), 2);
+	CHECK(w == NULL);
+	CHECK_EQ(vmlab_trace_writer_open(null, "x", VMLAB_TRACE_VMT, 0, &w, null), 0);
+	CHECK_EQ(vmlab_trace_write(NULL, &r), -1);
+	CHECK_EQ(vmlab_trace_write(w, &r), -1); /* size 0 */
+	CHECK_EQ(vmlab_trace_writer_close(w, null), 2);
+	CHECK_EQ(vmlab_trace_writer_close(NULL, null), 2);
+	fclose(null);
 }
 
 static void views(void)
@@ -264,6 +336,7 @@ int main(void)
 	RUN(process_calls);
 	RUN(syscalls);
 	RUN(accesses);
+	RUN(trace_calls);
 	RUN(views);
 	RUN(reclaim_calls);
 	vmlab_destroy(m);
