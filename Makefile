@@ -10,7 +10,7 @@ SAN     ?=
 CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	-Iinclude -I. $(OPT) $(SAN) $(EXTRA_CFLAGS)
 LDFLAGS := $(SAN) $(EXTRA_LDFLAGS)
-LDLIBS  := -lm -lpthread
+LDLIBS  := -lzstd -lm -lpthread
 
 LIB_SRCS  := $(sort $(wildcard lib/*.c arch/x86/*.c mm/*.c mm/policy/*.c kernel/*.c fs/*.c fs/proc/*.c sim/*.c))
 CLI_SRCS  := $(sort $(wildcard cli/*.c))
@@ -23,7 +23,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BINS:= $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 HEADERS   := $(wildcard include/*.h lib/*.h arch/x86/*.h mm/*.h kernel/*.h fs/*.h fs/proc/*.h sim/*.h tests/unit/*.h)
 
-.PHONY: all deps demo test asan bench install clean soak fuzz valgrind
+.PHONY: all deps demo test asan bench install clean soak fuzz fuzz-trace valgrind
 all: $(BUILD)/vmlab $(BUILD)/libvmlab.a $(UNIT_BINS)
 
 deps:
@@ -88,7 +88,16 @@ FUZZ_SRCS := $(filter-out cli/%,$(LIB_SRCS))
 build-fuzz/fuzz_vmscript: tests/fuzz/fuzz_vmscript.c $(FUZZ_SRCS) $(HEADERS)
 	@mkdir -p build-fuzz
 	clang -std=c11 -D_GNU_SOURCE -Iinclude -I. -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -o $@ tests/fuzz/fuzz_vmscript.c $(FUZZ_SRCS) -lm -lpthread
+	  -o $@ tests/fuzz/fuzz_vmscript.c $(FUZZ_SRCS) -lzstd -lm -lpthread
+build-fuzz/fuzz_trace: tests/fuzz/fuzz_trace.c $(FUZZ_SRCS) $(HEADERS)
+	@mkdir -p build-fuzz
+	clang -std=c11 -D_GNU_SOURCE -Iinclude -I. -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -o $@ tests/fuzz/fuzz_trace.c $(FUZZ_SRCS) -lzstd -lm -lpthread
+# libFuzzer on the trace readers: make fuzz-trace FUZZ_SECONDS=600
+fuzz-trace: build-fuzz/fuzz_trace
+	@mkdir -p build-fuzz/corpus-trace && cp -n tests/fuzz/corpus/trace/* build-fuzz/corpus-trace/ 2>/dev/null || true
+	./build-fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	  build-fuzz/corpus-trace tests/fuzz/corpus/trace
 fuzz: build-fuzz/fuzz_vmscript
 	@mkdir -p build-fuzz/corpus && cp -n tests/fuzz/corpus/vmscript/* build-fuzz/corpus/ 2>/dev/null || true
 	./build-fuzz/fuzz_vmscript -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \

@@ -38,8 +38,24 @@ typedef struct vmlab_config {
 	uint64_t disk_latency_ns; /* simulated disk: cost of each I/O request (default 100 us) */
 	uint64_t disk_bw;         /* simulated disk: bytes a second (default 500 MiB/s) */
 	uint64_t resident_pages;  /* 0: no limit; else at most this many user pages resident at
-	                           * once, evicted by `policy` (replay --resident; swap issue) */
+	                           * once, evicted by `policy` (replay --resident) */
+	int swap_backing;         /* VMLAB_SWAP_MEMORY (default), VMLAB_SWAP_FILE or
+	                           * VMLAB_SWAP_RAMDISK, below */
+	int swappiness;           /* vm.swappiness, 0..200 (default 60) */
+	int page_cluster;         /* vm.page-cluster, 0..31 (default 3; exact policies use 0) */
+	int swap_no_zeromap;      /* 0 (default): a page of zeros is not written to swap, only
+	                           * marked (Linux 6.12+: swpout_zero, not pswpout); 1: it is
+	                           * written and read like any page (pswpout, pswpin, disk time):
+	                           * replay, whose pages hold no data, sets it */
 } vmlab_config_t;
+
+/* Where swapped pages live: a swap partition whose blocks are host memory (the swap cache and
+ * readahead as on a disk), a temporary host file (created in $TMPDIR and unlinked at once), or
+ * a RAM disk: host memory with synchronous I/O (Linux's SWP_SYNCHRONOUS_IO, as brd or zram):
+ * a swap-in of a page that one PTE references skips the swap cache and readahead. */
+#define VMLAB_SWAP_MEMORY 0
+#define VMLAB_SWAP_FILE 1
+#define VMLAB_SWAP_RAMDISK 2
 
 void vmlab_config_default(vmlab_config_t *cfg);
 /* Creates a machine. Returns 0 and sets *out, or -EINVAL (bad config) / -ENOMEM (host). */
@@ -83,6 +99,7 @@ uint64_t vmlab_stack_top(vmlab_t *m, int pid);
 #define VMLAB_MAP_FIXED 0x10
 #define VMLAB_MAP_ANONYMOUS 0x20
 #define VMLAB_MAP_GROWSDOWN 0x0100
+#define VMLAB_MAP_LOCKED 0x2000
 #define VMLAB_MAP_NORESERVE 0x4000
 #define VMLAB_MAP_POPULATE 0x8000
 #define VMLAB_MAP_FIXED_NOREPLACE 0x100000
@@ -95,10 +112,13 @@ uint64_t vmlab_stack_top(vmlab_t *m, int pid);
 #define VMLAB_MADV_SEQUENTIAL 2
 #define VMLAB_MADV_WILLNEED 3
 #define VMLAB_MADV_DONTNEED 4
+#define VMLAB_MADV_FREE 8
 #define VMLAB_MADV_DONTFORK 10
 #define VMLAB_MADV_DOFORK 11
 #define VMLAB_MADV_HUGEPAGE 14
 #define VMLAB_MADV_NOHUGEPAGE 15
+#define VMLAB_MADV_COLD 20
+#define VMLAB_MADV_PAGEOUT 21
 
 int vmlab_mmap(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int prot, int flags,
 	       uint64_t *out);
@@ -119,6 +139,46 @@ int vmlab_mremap(vmlab_t *m, int pid, uint64_t old_addr, uint64_t old_len, uint6
 /* sbrk semantics: moves the break by delta, *old_brk receives the previous break. */
 int vmlab_brk(vmlab_t *m, int pid, int64_t delta, uint64_t *old_brk);
 int vmlab_madvise(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int advice);
+/* mlock/munlock: pages of the range stay resident (faulted in now) / may be reclaimed again.
+ * -ENOMEM when part of the range is not mapped. */
+int vmlab_mlock(vmlab_t *m, int pid, uint64_t addr, uint64_t len);
+int vmlab_munlock(vmlab_t *m, int pid, uint64_t addr, uint64_t len);
+/* /proc/PID/oom_score_adj: -1000 (never chosen) .. 1000. -EINVAL outside. */
+int vmlab_set_oom_score_adj(vmlab_t *m, int pid, int adj);
+
+/* ---- memory cgroups (cgroup v2 memory controller) ------------------------------------ */
+
+#define VMLAB_CGROUP_MAX UINT64_MAX /* the value "max" of a limit */
+
+/* Creates group name under parent (NULL or "": the root). Names follow the scenario rules.
+ * 0, -EEXIST, -ENOENT (no such parent), -ENOSPC (too many groups), -EINVAL (bad name, or an
+ * exact replacement policy: groups need policy linux). */
+int vmlab_cgroup_create(vmlab_t *m, const char *name, const char *parent);
+/* Writes a limit in bytes (rounded down to pages) or VMLAB_CGROUP_MAX: "memory.max",
+ * "memory.high", "memory.low", "memory.min", "memory.swap.max". A lower memory.max or
+ * memory.high reclaims (memory.max may OOM-kill) at once. 0, -ENOENT, -EINVAL. */
+int vmlab_cgroup_set(vmlab_t *m, const char *name, const char *file, uint64_t value);
+/* Moves process pid into the group (cgroup.procs); NULL or "" moves it to the root. */
+int vmlab_cgroup_attach(vmlab_t *m, const char *name, int pid);
+/* A value of the group: "memory.current", "memory.swap.current", "memory.peak", the limits,
+ * a memory.stat key ("anon", "file", "pgfault", ...: sizes in bytes, events as counts) or a
+ * memory.events key ("max", "oom", "oom_kill", ...). 0, -ENOENT. */
+int vmlab_cgroup_read(vmlab_t *m, const char *name, const char *key, uint64_t *val);
+/* Renders memory.stat, memory.events, memory.current, memory.max ... of a group as the
+ * cgroup file would read (*out malloc'd). 0, -ENOENT. */
+int vmlab_cgroup_show(vmlab_t *m, const char *name, const char *file, char **out);
+
+/* ---- page replacement ------------------------------------------------------------------ */
+
+/* The replacement policy called name: 0 with *exact (it sees every access) and *needs_future
+ * (it needs vmlab_set_next_use: opt) set (either may be NULL), or -ENOENT. */
+int vmlab_policy_info(const char *name, int *exact, int *needs_future);
+/* Every policy's name, separated by "|" ("linux|lru|..."). */
+const char *vmlab_policy_names(void);
+
+/* For the opt policy: when the page of the next access will be accessed again (a position in
+ * the trace; UINT64_MAX for never). Call before each access; other policies ignore it. */
+void vmlab_set_next_use(vmlab_t *m, uint64_t next_use);
 
 /* ---- memory accesses ---------------------------------------------------------------- */
 
@@ -143,6 +203,12 @@ typedef struct vmlab_fault {
 
 /* One access of one byte at addr by pid (the hot path). 0 or a signal number. */
 int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind);
+/* The accesses of n calls vmlab_access(m, pid, r[i].addr, r[i].kind), in order, up to and
+ * including the first that does not return 0 (each record is one access of kind READ, WRITE
+ * or EXEC; its size and pid are not looked at). Returns how many calls that stands for, with
+ * the last one's result in *sig (0 when all returned 0). The batch form replay uses. */
+struct vmlab_trace_rec;
+size_t vmlab_access_recs(vmlab_t *m, int pid, const struct vmlab_trace_rec *r, size_t n, int *sig);
 /* Copies len bytes between the process's memory and buf, page by page, faulting as the CPU
  * would. Stops at the first signal: returns it with *f filled (f may be NULL). */
 int vmlab_load(vmlab_t *m, int pid, uint64_t addr, void *buf, uint64_t len, vmlab_fault_t *f);
@@ -175,7 +241,7 @@ uint64_t vmlab_clock_ns(vmlab_t *m);
 /* ---- /proc views -------------------------------------------------------------------- */
 
 /* Renders a /proc file into a malloc'd NUL-terminated string (*out, caller frees).
- * what: maps smaps status meminfo vmstat buddyinfo slabinfo vmallocinfo zoneinfo.
+ * what: maps smaps status meminfo vmstat buddyinfo slabinfo vmallocinfo zoneinfo swaps.
  * pid is used by the per-process views. 0, -ENOENT (unknown view), -ESRCH, -ENOMEM. */
 int vmlab_show(vmlab_t *m, const char *what, int pid, char **out);
 
@@ -240,19 +306,107 @@ typedef struct vmlab_run_opts {
  * expect failed, 2 the scenario is malformed or names what does not exist. */
 int vmlab_run_script(const char *path, const vmlab_run_opts_t *opts, FILE *out, FILE *err);
 
+/* ---- traces (docs/replay.md; the vmt format: docs/vmt.md) --------------------------------- */
+
+#define VMLAB_TRACE_AUTO 0   /* by the first bytes: vmt magic, else lackey or text lines */
+#define VMLAB_TRACE_TEXT 1   /* "[PID ]R|W ADDR" lines */
+#define VMLAB_TRACE_LACKEY 2 /* valgrind --tool=lackey --trace-mem=yes */
+#define VMLAB_TRACE_VMT 3    /* vmlab's compact binary format */
+
+#define VMLAB_ACC_MODIFY 3   /* record kind: a load, then a store (lackey's M) */
+
+/* One trace record: `size` bytes at addr, accessed by trace process pid. */
+typedef struct vmlab_trace_rec {
+	uint64_t addr;
+	uint32_t pid;   /* the trace's PID (1 when the format has none) */
+	uint16_t size;  /* 1 to 4096 */
+	uint8_t kind;   /* VMLAB_ACC_READ, _WRITE, _EXEC or _MODIFY */
+	uint8_t pad;
+} vmlab_trace_rec_t;
+
+typedef struct vmlab_trace vmlab_trace_t;
+
+/* Opens a trace for streaming (memory does not grow with its length). path "-" is standard
+ * input. zstd compression is recognised by its magic (and required by a .zst suffix). Returns
+ * 0, or 2 with "vmlab: PATH: ..." on err. */
+int vmlab_trace_open(const char *path, int format, vmlab_trace_t **out, FILE *err);
+/* The same over an open descriptor (a pipe), which vmlab_trace_close closes (and a failed
+ * open too); name is used in messages. */
+int vmlab_trace_fdopen(int fd, const char *name, int format, vmlab_trace_t **out, FILE *err);
+/* Decodes up to max records into r (and their line numbers into lines, when not NULL; for
+ * vmt the record number). Returns how many; 0 at the end of the trace or on a malformed
+ * record, after which vmlab_trace_error says which. */
+size_t vmlab_trace_read(vmlab_trace_t *t, vmlab_trace_rec_t *r, uint64_t *lines, size_t max);
+/* One record: 1, 0 at the end, -1 malformed (see vmlab_trace_error). */
+int vmlab_trace_next(vmlab_trace_t *t, vmlab_trace_rec_t *r);
+/* "TRACE:LINE: error: ..." once a read stopped on a malformed trace; NULL otherwise. */
+const char *vmlab_trace_error(const vmlab_trace_t *t);
+/* The format (VMLAB_TRACE_TEXT, _LACKEY or _VMT) once detected, else VMLAB_TRACE_AUTO. */
+int vmlab_trace_format(const vmlab_trace_t *t);
+/* Bytes of the file consumed so far and its size (0 when unknown, as for a pipe). */
+void vmlab_trace_progress(const vmlab_trace_t *t, uint64_t *done, uint64_t *total);
+void vmlab_trace_close(vmlab_trace_t *t);
+
+typedef struct vmlab_trace_writer vmlab_trace_writer_t;
+/* Writes a trace in format (TEXT, LACKEY or VMT), zstd-compressed when zstd, to f (which
+ * stays open; name is used in messages). 0, or 2 with a message on err. */
+int vmlab_trace_writer_open(FILE *f, const char *name, int format, int zstd,
+			    vmlab_trace_writer_t **out, FILE *err);
+/* 0, or -1 when the record cannot be written (the error is reported by _close). Text keeps
+ * the accesses, not the records: M, EXEC and page-spanning records become the R/W lines of
+ * the accesses they make. */
+int vmlab_trace_write(vmlab_trace_writer_t *w, const vmlab_trace_rec_t *r);
+/* Ends the trace (vmt's end marker, the zstd frame), flushes and frees w. 0, or 2 with a
+ * message on err. */
+int vmlab_trace_writer_close(vmlab_trace_writer_t *w, FILE *err);
+/* Copies every record of in to w (vmlab convert, vmlab record), with progress lines on err
+ * when progress is set. 0, or 2 with "TRACE:LINE: error: ..." on err. Closes neither. */
+int vmlab_trace_copy(vmlab_trace_t *in, vmlab_trace_writer_t *w, int progress, FILE *err);
+
 /* ---- trace replay ----------------------------------------------------------------------- */
 
 typedef struct vmlab_replay_opts {
 	uint64_t ram;          /* bytes of RAM (0: default) */
 	unsigned tlb_entries;  /* TLB entries (0: default) */
-	int format;            /* 0 auto, 1 text, 2 lackey */
+	int format;            /* VMLAB_TRACE_* (0: auto) */
 	int strict;            /* accesses outside every mapping are SIGSEGV (counted) */
 	int json;              /* counters as one JSON object */
+	uint64_t swap;         /* bytes of swap (0: none) -> vmlab_config_t.swap */
+	uint64_t resident_pages; /* 0: no limit -> vmlab_config_t.resident_pages */
+	const char *policy;    /* NULL: the machine's default -> vmlab_config_t.policy */
+	int progress;          /* progress lines on err (the caller checks that it is a terminal) */
 } vmlab_replay_opts_t;
 
 /* Replays a trace (../shared/spec/replay.md; docs/replay.md), streaming, and prints the
- * counters. Returns 0, or 2 with "TRACE:LINE: error: ..." on err for a malformed trace. */
+ * counters. Returns 0, or 2 with "TRACE:LINE: error: ..." on err for a malformed trace
+ * (or "vmlab: ..." for a missing file or a machine the options cannot make). */
 int vmlab_replay(const char *path, const vmlab_replay_opts_t *o, FILE *out, FILE *err);
+
+/* Belady's OPT reads the trace ahead: before each vmlab_access, replay with policy "opt"
+ * passes the index of the next access to the same page by the same process (accesses
+ * counted from 0 as `accesses` counts them), or UINT64_MAX when there is none
+ * (vmlab_set_next_use, under "page replacement" above). */
+
+/* ---- miss-ratio curves ------------------------------------------------------------------ */
+
+typedef struct vmlab_mrc_opts {
+	vmlab_replay_opts_t replay; /* format; and for sweeps the machine (ram, tlb, swap,
+	                             * policy: NULL or "lru" is the one-pass LRU curve) */
+	double sample;         /* 0: exact; in (0, 1): SHARDS sampling rate (LRU only) */
+	const uint64_t *sizes; /* the memory sizes (pages) to report, or NULL: */
+	size_t nsizes;
+	unsigned points;       /* that many evenly spaced sizes up to max (0: every size for LRU,
+	                        * 20 for a sweep) */
+	uint64_t max;          /* the largest size (0: the trace's distinct pages) */
+	unsigned threads;      /* sweep threads (0: one a CPU) */
+	int sweep;             /* 1: the LRU curve by replays too (one a size) */
+	FILE *svg;             /* not NULL: an SVG plot of the curve goes there */
+	const char *svg_title; /* its title (the trace name when NULL) */
+} vmlab_mrc_opts_t;
+
+/* The miss-ratio curve of a trace: CSV lines "pages,misses,miss_ratio" on out. 0, or 2 with
+ * a message on err. */
+int vmlab_mrc(const char *path, const vmlab_mrc_opts_t *o, FILE *out, FILE *err);
 
 #ifdef __cplusplus
 }

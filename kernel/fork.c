@@ -5,7 +5,9 @@
  * the page tables of VMAs that have anonymous pages, write-protecting both sides of private
  * writable mappings so that the first write on either side faults (COW). Shared mappings and
  * never-written private file mappings are not copied: the child refaults them. The parent's
- * TLB is flushed at the end because its PTEs lost their write bit.
+ * TLB is flushed at the end because its PTEs lost their write bit. Memory locks are not
+ * inherited (the child's VMAs lose VM_LOCKED); swap entries are shared (one more reference
+ * each) and neither side is exclusive any more.
  */
 #include "mm/internal.h"
 
@@ -19,6 +21,7 @@ int dup_mm(struct vmlab *m, struct task_struct *child, struct mm_struct *old)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&mm->mmap_list);
 	mm->mm_users = 1;
+	mm->memcg = child->memcg;
 	mm->context_id = ++m->next_context_id;
 	if (pgd_alloc(m, mm)) {
 		kmem_cache_free(m, m->mm_cachep, mm);
@@ -49,6 +52,10 @@ int dup_mm(struct vmlab *m, struct task_struct *child, struct mm_struct *old)
 		n = vma_dup_for(m, mm, v);
 		if (!n)
 			goto fail;
+		if (n->vm_flags & (VM_LOCKED | VM_LOCKONFAULT)) {
+			n->vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT); /* mlock is not inherited */
+			n->unmerged_ok = 1; /* dup_mmap does not merge what that makes equal */
+		}
 		if (anon_vma_fork(m, n, v)) {
 			vm_area_free(m, n);
 			goto fail;

@@ -64,6 +64,9 @@ void task_exit(struct vmlab *m, struct task_struct *t)
 		mmput(m, t->mm);
 		t->mm = NULL;
 	}
+	if (t->memcg)
+		t->memcg->nr_tasks--;
+	t->memcg = NULL;
 	t->state = TASK_DEAD;
 	m->nr_running--;
 	mod_node_page_state(m, NR_KERNEL_STACK_KB, -16);

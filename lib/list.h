@@ -16,6 +16,9 @@ struct list_head {
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
 #define list_last_entry(head, type, member) list_entry((head)->prev, type, member)
 
+#define LIST_HEAD_INIT(name) {&(name), &(name)}
+#define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
+
 static inline void INIT_LIST_HEAD(struct list_head *h)
 {
 	h->next = h;
@@ -65,6 +68,20 @@ static inline void list_move_tail(struct list_head *e, struct list_head *h)
 {
 	list_del(e);
 	list_add_tail(e, h);
+}
+
+/* Moves every entry of list to just after head (list is left unlinked, as Linux's). */
+static inline void list_splice(struct list_head *list, struct list_head *head)
+{
+	struct list_head *first = list->next, *last = list->prev, *at = head->next;
+
+	if (list_empty(list))
+		return;
+	first->prev = head;
+	head->next = first;
+	last->next = at;
+	at->prev = last;
+	INIT_LIST_HEAD(list);
 }
 
 #define list_for_each(pos, head) for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)

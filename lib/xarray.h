@@ -2,7 +2,9 @@
  * Mirrors the role of lib/xarray.c (struct xarray, xa_load/xa_store/xa_erase), not its code:
  * 64-way nodes, a tree that grows in height as indices grow and shrinks when emptied. Nodes
  * come from an allocator given at init (vmlab passes its "radix_tree_node" slab cache), so
- * the index lives in simulated kernel memory. Entries must be non-NULL pointers.
+ * the index lives in simulated kernel memory. Entries must be non-NULL pointers; a value entry
+ * (xa_mk_value: an integer shifted left by one with the low bit set, as Linux's) stores a
+ * number instead of a pointer, such as a workingset shadow or a shmem page's swap entry.
  */
 #ifndef VMLAB_LIB_XARRAY_H
 #define VMLAB_LIB_XARRAY_H
@@ -29,6 +31,19 @@ struct xarray {
 	xa_free_fn free;      /* node release */
 	void *ctx;            /* allocator context */
 };
+
+static inline void *xa_mk_value(uint64_t v)
+{
+	return (void *)(uintptr_t)((v << 1) | 1);
+}
+static inline int xa_is_value(const void *entry)
+{
+	return ((uintptr_t)entry & 1) != 0;
+}
+static inline uint64_t xa_to_value(const void *entry)
+{
+	return (uint64_t)(uintptr_t)entry >> 1;
+}
 
 void xa_init(struct xarray *xa, xa_alloc_fn alloc, xa_free_fn free, void *ctx);
 void *xa_load(const struct xarray *xa, uint64_t index);

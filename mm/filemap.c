@@ -23,7 +23,10 @@
  * Simplifications: background writeback runs between operations (Linux: a flusher thread,
  * and writers throttled near vm.dirty_ratio); it writes inode by inode in page order, not
  * oldest first; no file truncation while mapped; read() marks a page referenced but does not
- * activate it on a second read (folio_mark_accessed).
+ * activate it on a second read (folio_mark_accessed). Under memory pressure mm/vmscan.c
+ * reclaims page-cache pages (writing dirty ones back first) and leaves workingset shadows in
+ * their slots: lookups here and in mm/readahead.c treat those value entries as empty, and a
+ * read that refills one tells workingset_refault.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -125,11 +128,19 @@ struct page *page_cache_read_new(struct vmlab *m, struct inode *inode, uint64_t 
 	uint8_t *data;
 	ssize_t n;
 
+	void *shadow;
+
 	alloc_reason(m, "the page cache");
 	page = alloc_pages(m, gfp, 0);
 	if (!page)
 		return NULL;
+	if (mem_cgroup_charge(m, page, current_mm(m))) {
+		free_pages(m, page, 0);
+		return NULL;
+	}
+	shadow = xa_load(&mapping->i_pages, pgoff); /* a workingset shadow, if evicted before */
 	if (xa_store(&mapping->i_pages, pgoff, page)) {
+		mem_cgroup_uncharge(m, page);
 		free_pages(m, page, 0);
 		return NULL;
 	}
@@ -147,10 +158,19 @@ struct page *page_cache_read_new(struct vmlab *m, struct inode *inode, uint64_t 
 	page->mapping = mapping;
 	page->index = pgoff;
 	mapping->nrpages++;
-	mod_node_page_state(m, NR_FILE_PAGES, 1);
+	mod_page_stat(m, page, NR_FILE_PAGES, 1);
 	count_vm_events(m, PGPGIN, PAGE_SIZE >> 10);
+	if (shadow && xa_is_value(shadow))
+		workingset_refault(m, page, xa_to_value(shadow));
 	folio_add_lru(m, page);
 	return page;
+}
+
+struct page *filemap_get_page(struct address_space *mapping, uint64_t idx)
+{
+	struct page *page = xa_load(&mapping->i_pages, idx);
+
+	return page && !xa_is_value(page) ? page : NULL;
 }
 
 void disk_io(struct vmlab *m, uint64_t pages)
@@ -236,7 +256,7 @@ static unsigned filemap_fault(struct vm_fault *vmf)
 
 	if (vmf->pgoff >= size_pages(inode))
 		return VM_FAULT_SIGBUS; /* wholly beyond EOF */
-	page = xa_load(&inode->i_mapping->i_pages, vmf->pgoff);
+	page = filemap_get_page(inode->i_mapping, vmf->pgoff);
 	if (page) {
 		get_page(page); /* held before any readahead can make reclaim run */
 		do_async_mmap_readahead(vmf, page);
@@ -272,6 +292,7 @@ unsigned filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t 
 	struct xa_node *leaf = NULL;
 	pteval_t prot = vmf->vma->vm_page_prot;
 	unsigned mapped = 0, first_maps = 0;
+	bool locked = vmf->vma->vm_flags & VM_LOCKED;
 
 	if (last == 0)
 		return 0;
@@ -286,18 +307,25 @@ unsigned filemap_map_pages(struct vm_fault *vmf, uint64_t start_pgoff, uint64_t 
 		if (!leaf)
 			continue;
 		page = leaf->slots[idx & (XA_CHUNK_SIZE - 1)];
-		/* next_uptodate_folio: a PG_readahead page is left for filemap_fault */
-		if (!page || !pte_none(*ptep) || (page->flags & PG_readahead))
+		/* next_uptodate_folio: a shadow is no page; a PG_readahead page is left for
+		 * filemap_fault */
+		if (!page || xa_is_value(page) || !pte_none(*ptep) || (page->flags & PG_readahead))
 			continue;
 		/* set_pte_range: a reference and a mapcount a PTE; fault-around PTEs start old,
 		 * the faulting address's is young */
 		get_page(page);
-		if (++page->_mapcount == 1)
+		if (++page->_mapcount == 1) {
 			first_maps++;
+			if (page->memcg_id)
+				memcg_mod_stat(m, page, MEMCG_FILE_MAPPED, 1);
+		}
 		*ptep = pfn_pte(page_to_pfn(m, page), idx == vmf->pgoff ? prot : prot & ~_PAGE_ACCESSED);
+		if (locked)
+			mlock_vma_folio(m, vmf->vma, page);
 		mapped++;
 	}
-	/* folio_add_file_rmap_ptes and the RSS counter, once for the batch */
+	/* folio_add_file_rmap_ptes and the RSS counter, once for the batch (the memcg's
+	 * file_mapped page by page above) */
 	mod_node_page_state(m, NR_FILE_MAPPED, first_maps);
 	add_mm_counter(vmf->vma->vm_mm, inode->shmem ? MM_SHMEMPAGES : MM_FILEPAGES, mapped);
 	/* the pages mapped here were hits: they pay back mmap_miss (shmem has no readahead) */
@@ -432,9 +460,10 @@ struct file *filemap_open(struct vmlab *m, const char *path, int *err)
 }
 
 static int mkclean_one(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr,
-		       pteval_t *ptep, struct page *page)
+		       pteval_t *ptep, struct page *page, void *arg)
 {
 	(void)page;
+	(void)arg;
 	if (*ptep & (_PAGE_RW | _PAGE_DIRTY)) {
 		*ptep &= ~(_PAGE_RW | _PAGE_DIRTY);
 		flush_tlb_mm_range(m, vma->vm_mm, addr, addr + PAGE_SIZE);
@@ -446,7 +475,7 @@ static int mkclean_one(struct vmlab *m, struct vm_area_struct *vma, uint64_t add
  * write faults (and dirties it) again. */
 static void folio_mkclean(struct vmlab *m, struct page *page)
 {
-	rmap_walk_file(m, page, mkclean_one);
+	rmap_walk_file_pages(m, page, mkclean_one, NULL);
 }
 
 /* Writes the dirty pages of [start, end] back (to the host file when it may be written, else
@@ -462,7 +491,7 @@ static uint64_t filemap_write_range(struct vmlab *m, struct inode *inode, uint64
 		return 0;
 	while (written < budget && idx <= end &&
 	       (page = xa_find(&fi->mapping.i_pages, &idx, end)) != NULL) {
-		if (page->flags & PG_dirty) {
+		if (!xa_is_value(page) && (page->flags & PG_dirty)) {
 			uint64_t off = idx << PAGE_SHIFT;
 			size_t n = (size_t)MIN(PAGE_SIZE, inode->i_size > off ? inode->i_size - off : 0);
 
@@ -491,6 +520,15 @@ static uint64_t filemap_write_range(struct vmlab *m, struct inode *inode, uint64
 	}
 	disk_io(m, written);
 	return written;
+}
+
+int filemap_writeout_page(struct vmlab *m, struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+
+	if (!(page->flags & PG_dirty))
+		return 0;
+	return filemap_write_range(m, mapping->host, page->index, page->index, 1) == 1 ? 0 : -EIO;
 }
 
 void balance_dirty_pages(struct vmlab *m)
@@ -582,7 +620,7 @@ int64_t filemap_read(struct vmlab *m, struct file *f, void *buf, uint64_t len, u
 	while (pos < end) {
 		uint64_t index = pos >> PAGE_SHIFT, off = pos & (PAGE_SIZE - 1);
 		uint64_t n = MIN(PAGE_SIZE - off, end - pos);
-		struct page *page = xa_load(&mapping->i_pages, index);
+		struct page *page = filemap_get_page(mapping, index);
 		struct readahead_control rc;
 
 		if (!page) {
@@ -624,10 +662,12 @@ void drop_pagecache(struct vmlab *m)
 		struct page *page;
 
 		while ((page = xa_find(&fi->mapping.i_pages, &idx, UINT64_MAX)) != NULL) {
-			if (!page->_mapcount && !(page->flags & PG_dirty) && page->_refcount == 1) {
+			if (xa_is_value(page)) {
+				xa_erase(&fi->mapping.i_pages, idx); /* shadows go with the pages */
+			} else if (!page->_mapcount && !(page->flags & PG_dirty) && page->_refcount == 1) {
 				xa_erase(&fi->mapping.i_pages, idx);
 				fi->mapping.nrpages--;
-				mod_node_page_state(m, NR_FILE_PAGES, -1);
+				mod_page_stat(m, page, NR_FILE_PAGES, -1);
 				folio_put(m, page);
 			}
 			idx++;

@@ -45,6 +45,16 @@ static inline struct page *virt_to_page(struct vmlab *m, const void *p)
 {
 	return pfn_to_page(m, virt_to_pfn(m, p));
 }
+/* The bytes of a user page about to be written: a PG_zerofill page is zeroed first. */
+static inline uint8_t *page_bytes(struct vmlab *m, struct page *p)
+{
+	if (unlikely(p->flags & PG_zerofill)) {
+		memset(page_address(m, p), 0, PAGE_SIZE);
+		p->flags &= ~PG_zerofill;
+	}
+	return (uint8_t *)page_address(m, p);
+}
+
 static inline int page_mapcount(const struct page *p)
 {
 	return p->_mapcount;
@@ -74,6 +84,8 @@ typedef unsigned gfp_t;
 #define __GFP_RECLAIM 0x400u
 #define __GFP_NORETRY 0x10000u /* give up rather than call the OOM killer (readahead) */
 #define __GFP_MOVABLE 0x08u
+#define __GFP_ZERO_LAZY 0x1000u /* vmlab: a user page that reads as zeros (PG_zerofill)
+				 * instead of a memset now */
 #define GFP_KERNEL (__GFP_RECLAIM)
 #define GFP_ATOMIC (__GFP_HIGH)
 #define GFP_HIGHUSER_MOVABLE (__GFP_RECLAIM | __GFP_MOVABLE)
@@ -178,6 +190,14 @@ unsigned mmu_walk(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind
 
 /* ---- arch/x86/tlb.c ----------------------------------------------------------------------- */
 
+/* Drops the paging-structure cache (a table was freed, or CR3 changed). */
+static inline void pde_cache_flush(struct cpu *c)
+{
+	unsigned i;
+
+	for (i = 0; i < PDE_CACHE_ENTRIES; i++)
+		c->pde[i].va = TLB_INVALID;
+}
 int tlb_init(struct vmlab *m);
 void tlb_destroy(struct vmlab *m);
 void switch_mm(struct vmlab *m, struct mm_struct *next);
@@ -271,8 +291,18 @@ pteval_t vm_get_page_prot(uint64_t vm_flags);
 
 /* ---- mm/swap.c: LRU lists, the last reference ------------------------------------------ */
 
+struct lruvec *folio_lruvec(struct vmlab *m, const struct page *p);
+enum lru_list folio_lru_list(const struct page *p);
+void lruvec_init(struct lruvec *lv, struct mem_cgroup *memcg);
 void folio_add_lru(struct vmlab *m, struct page *p);
 void lruvec_del_folio(struct vmlab *m, struct page *p);
+void folio_isolate_lru(struct vmlab *m, struct page *p);
+void folio_putback_lru(struct vmlab *m, struct page *p);
+void folio_deactivate(struct vmlab *m, struct page *p);
+void lru_note_cost(struct vmlab *m, struct lruvec *lv, int file, uint64_t nr_io, uint64_t nr_rotated);
+/* the linux policy's list operations */
+void lru_list_add(struct lruvec *lv, struct page *p);
+void lru_list_del(struct lruvec *lv, struct page *p);
 /* Drops a reference to a user (anon/page-cache) page; the last one takes it off the LRU and
  * frees it. */
 void folio_put(struct vmlab *m, struct page *p);
@@ -284,31 +314,195 @@ int anon_vma_fork(struct vmlab *m, struct vm_area_struct *dst, struct vm_area_st
 int anon_vma_clone(struct vmlab *m, struct vm_area_struct *dst, struct vm_area_struct *src);
 void unlink_anon_vmas(struct vmlab *m, struct vm_area_struct *vma);
 void folio_add_new_anon_rmap(struct vmlab *m, struct page *page, struct vm_area_struct *vma,
-			     uint64_t addr);
+			     uint64_t addr, bool exclusive);
 void page_add_anon_rmap(struct vmlab *m, struct page *page);
 void page_add_file_rmap(struct vmlab *m, struct page *page);
 void page_remove_rmap(struct vmlab *m, struct page *page);
+/* A PTE visit of an rmap walk: returns a count to add, or < 0 to stop the walk with it. */
 typedef int (*rmap_one_fn)(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr,
-			   pteval_t *ptep, struct page *page);
-int rmap_walk_file(struct vmlab *m, struct page *page, rmap_one_fn fn);
+			   pteval_t *ptep, struct page *page, void *arg);
+/* fn on every PTE mapping page (anon: through its anon_vma; file: through i_mmap). */
+int rmap_walk(struct vmlab *m, struct page *page, rmap_one_fn fn, void *arg);
+/* The same for a page-cache page (writeback's folio_mkclean). */
+int rmap_walk_file_pages(struct vmlab *m, struct page *page, rmap_one_fn fn, void *arg);
+/* Counts and clears the young bits of the PTEs mapping page; ORs their VMAs' flags into
+ * *vm_flags (VM_LOCKED alone when an mlocked VMA maps it). */
+int folio_referenced(struct vmlab *m, struct page *page, uint64_t *vm_flags);
+/* Unmaps page everywhere (anon pages must be in the swap cache: their PTEs become swap
+ * entries); true when no PTE maps it any more. */
+bool try_to_unmap(struct vmlab *m, struct page *page);
 
 /* ---- mm/shmem.c: shared anonymous memory -------------------------------------------------- */
 
 /* Sets vma up as MAP_SHARED|MAP_ANONYMOUS memory backed by a new shmem object. */
 int shmem_zero_setup(struct vmlab *m, struct vm_area_struct *vma);
+unsigned shmem_inode_size(void); /* the shmem_inode_cache object: inode, page cache, list */
+/* Reclaim: a dirty shmem page to swap (it moves to the swap cache). 0 or -ENOMEM. */
+int shmem_writeout(struct vmlab *m, struct page *page);
+void shmem_for_each_swap(struct vmlab *m, void (*fn)(void *ctx, swp_entry_t e), void *ctx);
+/* Pages of the shmem object mapped by vma that are on swap (smaps' Swap). */
+uint64_t shmem_swap_usage(struct vmlab *m, struct vm_area_struct *vma);
 void file_get(struct file *f);
 void file_put(struct vmlab *m, struct file *f);
 
 /* ---- mm/vmscan.c: reclaim ------------------------------------------------------------ */
 
+/* scan_control: one reclaim pass's target, limits and state. */
+struct scan_control {
+	uint64_t nr_to_reclaim;            /* pages to free */
+	uint64_t nr_reclaimed;             /* pages freed so far */
+	uint64_t nr_scanned;               /* pages looked at (this priority round) */
+	struct mem_cgroup *target_mem_cgroup; /* memcg limit reclaim, or NULL: global */
+	int priority;                      /* scan lru_size >> priority (12 down to 0) */
+	int reclaim_idx;                   /* highest zone reclaim works for */
+	unsigned may_writepage : 1, may_unmap : 1, may_swap : 1, proactive : 1, kswapd : 1;
+	unsigned force_deactivate : 1, skipped_deactivate : 1, cache_trim_mode : 1;
+	unsigned file_is_tiny : 1, memcg_low_reclaim : 1, memcg_low_skipped : 1;
+	unsigned may_deactivate;           /* DEACTIVATE_ANON | DEACTIVATE_FILE */
+	uint64_t anon_cost, file_cost;     /* the target lruvec's, at the start of the pass */
+};
+
+/* kswapd's balance_pgdat, run now: reclaim until some zone is above its high watermark. */
 void wakeup_kswapd(struct vmlab *m);
+/* Direct reclaim of SWAP_CLUSTER_MAX pages; returns the pages freed. */
 uint64_t try_to_free_pages(struct vmlab *m, int highest_zoneidx);
+uint64_t try_to_free_mem_cgroup_pages(struct vmlab *m, struct mem_cgroup *memcg, uint64_t nr_pages,
+				      bool may_swap);
+/* The linux policy's shrink (shrink_lruvec). */
+void shrink_lruvec(struct vmlab *m, struct lruvec *lv, struct scan_control *sc);
+/* One victim of an exact policy through shrink_folio_list; 1 when it was freed. */
+int reclaim_one_folio(struct vmlab *m, struct page *p, struct scan_control *sc);
+/* Evicts by the policy below the resident limit; false if nothing could go. */
+bool reclaim_resident(struct vmlab *m);
+/* MADV_PAGEOUT: reclaims an isolated list now; survivors are put back. */
+uint64_t reclaim_pages(struct vmlab *m, struct list_head *list);
+/* lruvec_page_state of an LRU list (node-wide for the root, hierarchical for a memcg). */
+uint64_t lruvec_state(struct vmlab *m, struct lruvec *lv, enum lru_list l);
+void lruvec_count_activate(struct vmlab *m, struct lruvec *lv, int file);
+
+/* An access to frame pfn completed without a fault: exact policies update their order. */
+void policy_access(struct vmlab *m, uint64_t pfn);
+
+/* ---- mm/workingset.c ----------------------------------------------------------------------- */
+
+void workingset_age_nonresident(struct vmlab *m, struct lruvec *lv, uint64_t nr);
+uint64_t workingset_eviction(struct vmlab *m, struct page *page, struct mem_cgroup *target);
+void workingset_refault(struct vmlab *m, struct page *page, uint64_t shadow);
+
+/* ---- swap entries (include/linux/swapops.h) -------------------------------------------------- */
+
+static inline unsigned swp_type(swp_entry_t e)
+{
+	return (unsigned)(e.val >> SWP_TYPE_SHIFT);
+}
+static inline uint64_t swp_offset(swp_entry_t e)
+{
+	return e.val & ((1ull << SWP_TYPE_SHIFT) - 1);
+}
+static inline uint64_t swp_val(int type, uint64_t offset)
+{
+	return ((uint64_t)type << SWP_TYPE_SHIFT) | offset;
+}
+static inline swp_entry_t pte_to_swp_entry(pteval_t pte)
+{
+	swp_entry_t e = {swp_val((int)swp_pte_type(pte), swp_pte_offset(pte))};
+
+	return e;
+}
+static inline pteval_t swp_entry_to_pte(swp_entry_t e)
+{
+	return swp_pte(swp_type(e), swp_offset(e));
+}
+/* One disk request of `pages` pages: latency plus transfer time on the simulated clock. */
+static inline void disk_request(struct vmlab *m, uint64_t pages)
+{
+	if (pages)
+		m->clock_ns += m->cfg.disk_latency_ns + pages * PAGE_SIZE * 1000000000ull / m->cfg.disk_bw;
+}
+
+/* ---- mm/swapfile.c ------------------------------------------------------------------------- */
+
+/* swapon: one area of bytes, backed as VMLAB_SWAP_* says. 0 or -errno. */
+int swapon(struct vmlab *m, uint64_t bytes, int backing);
+void swap_release(struct vmlab *m);
+struct swap_info_struct *swp_swap_info(struct vmlab *m, swp_entry_t e);
+/* A free slot with SWAP_HAS_CACHE set, or {0} when swap is full. */
+swp_entry_t folio_alloc_swap_slot(struct vmlab *m);
+int __swap_count(struct vmlab *m, swp_entry_t e);
+int swap_duplicate(struct vmlab *m, swp_entry_t e);
+void swap_free(struct vmlab *m, swp_entry_t e);
+int swapcache_prepare(struct vmlab *m, swp_entry_t e);
+void swapcache_clear(struct vmlab *m, swp_entry_t e);
+bool vm_swap_full(struct vmlab *m);
+/* offs: the slot of area 0 of every swap PTE and shmem entry found by the census (sorted in
+ * place). */
+int check_swap(struct vmlab *m, uint64_t *offs, size_t nrefs, char *err, size_t n);
+
+/* ---- mm/page_io.c ---------------------------------------------------------------------------- */
+
+int swap_backing_init(struct swap_info_struct *si, int file_backed);
+void swap_backing_release(struct swap_info_struct *si);
+/* Writes a swap-cache page to its slot (zero pages only marked); 0 or -EIO. */
+int swap_writeout(struct vmlab *m, struct page *page);
+/* Reads a swap-cache page from its slot: 1 (device read), 0 (zero slot), -EIO. */
+int swap_read_folio(struct vmlab *m, struct page *page);
+
+/* ---- mm/swap_state.c ---------------------------------------------------------------------------- */
+
+uint64_t add_to_swap_cache(struct vmlab *m, struct page *page, swp_entry_t e);
+void __delete_from_swap_cache(struct vmlab *m, struct page *page, uint64_t shadow);
+void delete_from_swap_cache(struct vmlab *m, struct page *page);
+bool folio_free_swap(struct vmlab *m, struct page *page);
+void free_swap_and_cache(struct vmlab *m, swp_entry_t e);
+struct page *lookup_swap_cache(struct vmlab *m, swp_entry_t e, struct vm_area_struct *vma,
+				uint64_t addr);
+struct page *swapin_readahead(struct vmlab *m, swp_entry_t e, struct vm_fault *vmf);
+struct page *swapin_direct(struct vmlab *m, swp_entry_t e, struct mm_struct *mm);
+struct page *read_swap_cache_page(struct vmlab *m, swp_entry_t e, struct mm_struct *mm, bool *major);
+
+/* ---- mm/memcontrol.c --------------------------------------------------------------------------- */
+
+void mem_cgroup_init(struct vmlab *m);
+void mem_cgroup_release(struct vmlab *m);
+struct mem_cgroup *mem_cgroup_create(struct vmlab *m, const char *name, struct mem_cgroup *parent);
+struct mem_cgroup *mem_cgroup_find(struct vmlab *m, const char *name);
+bool mem_cgroup_is_descendant(const struct mem_cgroup *memcg, const struct mem_cgroup *root);
+int mem_cgroup_charge(struct vmlab *m, struct page *page, struct mm_struct *mm);
+void mem_cgroup_uncharge(struct vmlab *m, struct page *page);
+int mem_cgroup_swapin_charge(struct vmlab *m, struct page *page, struct mm_struct *mm, swp_entry_t e);
+int mem_cgroup_try_charge_swap(struct vmlab *m, struct page *page, swp_entry_t e);
+void mem_cgroup_uncharge_swap(struct vmlab *m, struct swap_info_struct *si, uint64_t off);
+void mem_cgroup_swapout(struct vmlab *m, struct page *page, swp_entry_t e);
+int64_t mem_cgroup_nr_swap_pages(struct vmlab *m, struct mem_cgroup *memcg);
+int mem_cgroup_set_max(struct vmlab *m, struct mem_cgroup *memcg, uint64_t pages);
+int mem_cgroup_set_high(struct vmlab *m, struct mem_cgroup *memcg, uint64_t pages);
+void mem_cgroup_attach(struct vmlab *m, struct task_struct *t, struct mem_cgroup *memcg);
+struct mm_struct *current_mm(struct vmlab *m);
+void memcg_mod_stat(struct vmlab *m, const struct page *p, enum memcg_stat_item i, int64_t d);
+void memcg_mod_stat_memcg(struct mem_cgroup *memcg, enum memcg_stat_item i, int64_t d);
+void memcg_mod_lru(struct vmlab *m, struct mem_cgroup *memcg, enum lru_list l, int64_t d);
+void memcg_count_vm_event(struct vmlab *m, const struct page *p, enum memcg_vm_event e);
+void memcg_count_vm_events(struct vmlab *m, struct mem_cgroup *memcg, enum memcg_vm_event e,
+			   uint64_t n);
+/* A node statistic of a page, and its memcg's matching memory.stat item. */
+void mod_page_stat(struct vmlab *m, const struct page *p, enum node_stat_item i, int64_t d);
+int check_memcg(struct vmlab *m, const uint64_t *pages, const uint64_t *slots, char *err, size_t n);
+
+/* ---- mm/mlock.c ---------------------------------------------------------------------------------- */
+
+void mlock_folio(struct vmlab *m, struct page *p);
+void munlock_folio(struct vmlab *m, struct page *p);
+void mlock_vma_folio(struct vmlab *m, struct vm_area_struct *vma, struct page *p);
+int do_mlock(struct vmlab *m, struct task_struct *t, uint64_t start, uint64_t len);
+int do_munlock(struct vmlab *m, struct task_struct *t, uint64_t start, uint64_t len);
 
 /* ---- mm/oom_kill.c ----------------------------------------------------------------- */
 
 /* Kills the process with the highest oom_badness: 0 when another process died (retry the
  * allocation), -EINTR when the victim is the allocating task, -ENOMEM when none is left. */
 int out_of_memory(struct vmlab *m);
+/* The OOM killer of a memory cgroup: chooses among its processes only. Same results. */
+int oom_kill_memcg(struct vmlab *m, struct mem_cgroup *memcg);
 
 /* ---- mm/readahead.c: readahead windows --------------------------------------------------- */
 
@@ -341,6 +535,8 @@ void page_cache_ra_window(struct readahead_control *rc);
 /* A new page-cache page of inode at index, read from the file (zeros past EOF); the cache
  * holds its reference. NULL when memory runs out (gfp says whether to try hard). */
 struct page *page_cache_read_new(struct vmlab *m, struct inode *inode, uint64_t index, gfp_t gfp);
+/* The page cached at idx, or NULL (nothing there, or a workingset shadow). */
+struct page *filemap_get_page(struct address_space *mapping, uint64_t idx);
 /* One simulated disk request of `pages` pages (nothing for 0): latency + transfer time. */
 void disk_io(struct vmlab *m, uint64_t pages);
 /* filemap_read (kernel_read of a file): copies [pos, pos + len) of the file into buf through
@@ -369,6 +565,8 @@ void balance_dirty_pages(struct vmlab *m);
 /* dirtyable memory (global_dirtyable_memory) and the thresholds, in pages */
 void dirty_thresholds(struct vmlab *m, uint64_t *bg, uint64_t *thresh);
 void filemap_release_all(struct vmlab *m);
+/* Reclaim's pageout of one dirty page-cache page (write-protecting its PTEs). 0 or -EIO. */
+int filemap_writeout_page(struct vmlab *m, struct page *page);
 
 /* ---- mm/vma.c, mm/mmap.c: the address space ------------------------------------------------ */
 
@@ -413,6 +611,9 @@ int do_brk(struct vmlab *m, struct task_struct *t, int64_t delta, uint64_t *old)
 int do_madvise(struct vmlab *m, struct task_struct *t, uint64_t start, uint64_t len, int advice);
 #define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 #define VM_STACK_FLAGS (VM_GROWSDOWN | VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT)
+/* Gives [start, end) of vma new flags, splitting and merging (madvise_update_vma). */
+int vma_modify_flags(struct vmlab *m, struct mm_struct *mm, struct vm_area_struct *vma,
+		     uint64_t start, uint64_t end, uint64_t newflags);
 /* Sets up an empty mm: PGD, layout (mmap_base, stack, brk), the stack VMA. */
 int mm_setup_new(struct vmlab *m, struct mm_struct *mm);
 /* The first half of it: PGD and layout (arch_pick_mmap_layout, randomized with ASLR);

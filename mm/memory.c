@@ -10,7 +10,11 @@
  * Each handler reads as a straight line: allocate, copy/zero, add reverse map, add to LRU,
  * set the PTE, fix up counters.
  *
- * Not here yet: do_swap_page (the swap issue), THP, NUMA hinting faults, userfaultfd.
+ * do_swap_page brings a swapped-out anonymous page back (from the swap cache: a minor fault;
+ * from the swap device, with readahead: a major one), mapping it writable at once when the
+ * swap entry says it was exclusive to this mm, as 6.x does.
+ *
+ * Not here: THP, NUMA hinting faults, userfaultfd.
  */
 #include "mm/internal.h"
 
@@ -89,6 +93,8 @@ void mm_account_fault(struct vmlab *m, struct task_struct *t, unsigned ret, unsi
 		return;
 	/* pgfault counts failed faults too; the per-task counters only successful ones */
 	count_vm_event(m, PGFAULT);
+	if (t->mm && t->mm->memcg)
+		memcg_count_vm_events(m, t->mm->memcg, MEMCG_PGFAULT, 1);
 	if (ret & VM_FAULT_ERROR)
 		return;
 	if (ret & VM_FAULT_MAJOR)
@@ -114,6 +120,7 @@ void set_pte_page(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr, pt
 		page_add_file_rmap(m, page);
 	add_mm_counter(vma->vm_mm, mm_counter(page), 1);
 	*ptep = entry;
+	mlock_vma_folio(m, vma, page);
 	(void)addr;
 }
 
@@ -137,11 +144,16 @@ static unsigned do_anonymous_page(struct vm_fault *vmf)
 	if (anon_vma_prepare(m, vma))
 		return VM_FAULT_OOM;
 	alloc_reason(m, "an anonymous page (zeroed)");
-	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0);
+	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE | __GFP_ZERO_LAZY, 0);
 	if (!page)
 		return VM_FAULT_OOM;
-	folio_add_new_anon_rmap(m, page, vma, vmf->address);
+	if (mem_cgroup_charge(m, page, vma->vm_mm)) {
+		free_pages(m, page, 0);
+		return VM_FAULT_OOM;
+	}
+	folio_add_new_anon_rmap(m, page, vma, vmf->address, true);
 	folio_add_lru(m, page);
+	mlock_vma_folio(m, vma, page);
 	add_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
 	entry = pfn_pte(page_to_pfn(m, page), vma->vm_page_prot) | _PAGE_DIRTY;
 	if (vma->vm_flags & VM_WRITE)
@@ -178,16 +190,21 @@ static unsigned wp_page_copy(struct vm_fault *vmf, struct page *old)
 	if (old)
 		get_page(old); /* held: reclaim inside the allocation must not take it */
 	alloc_reason(m, old ? "the copy-on-write copy" : "an anonymous page replacing the zero page");
-	new = alloc_pages(m, GFP_HIGHUSER_MOVABLE | (old ? 0 : __GFP_ZERO), 0);
+	new = alloc_pages(m, GFP_HIGHUSER_MOVABLE | (old && !(old->flags & PG_zerofill) ? 0 : __GFP_ZERO_LAZY), 0);
+	if (new && mem_cgroup_charge(m, new, mm)) {
+		free_pages(m, new, 0);
+		new = NULL;
+	}
 	if (!new) {
 		if (old)
 			folio_put(m, old);
 		return VM_FAULT_OOM;
 	}
-	if (old)
+	if (old && !(old->flags & PG_zerofill)) /* a copy of zeros stays lazily zero */
 		memcpy(page_address(m, new), page_address(m, old), PAGE_SIZE);
-	folio_add_new_anon_rmap(m, new, vma, vmf->address);
+	folio_add_new_anon_rmap(m, new, vma, vmf->address, true);
 	folio_add_lru(m, new);
+	mlock_vma_folio(m, vma, new);
 	if (old && !(old->flags & PG_anon))
 		add_mm_counter(mm, mm_counter(old), -1);
 	if (!old || !(old->flags & PG_anon))
@@ -228,7 +245,11 @@ static unsigned do_wp_page(struct vm_fault *vmf)
 		if (page->flags & PG_anon_exclusive)
 			return wp_page_reuse(vmf, page,
 					     "write to an exclusive anonymous page: reuse it in place");
-		/* wp_can_reuse_anon_folio: the last sharer takes the page over */
+		/* wp_can_reuse_anon_folio: the last sharer takes the page over (a swap-cache copy
+		 * that no other PTE needs is dropped first) */
+		if (page_count(page) == 1 + !!(page->flags & PG_swapcache) && page_mapcount(page) == 1 &&
+		    (page->flags & PG_swapcache))
+			folio_free_swap(m, page);
 		if (page_count(page) == 1 && page_mapcount(page) == 1) {
 			page->mapping = vma->anon_vma; /* folio_move_anon_rmap */
 			page->flags |= PG_anon_exclusive;
@@ -300,6 +321,10 @@ static unsigned do_cow_fault(struct vm_fault *vmf)
 	new = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0);
 	if (!new)
 		return VM_FAULT_OOM;
+	if (mem_cgroup_charge(m, new, vma->vm_mm)) {
+		free_pages(m, new, 0);
+		return VM_FAULT_OOM;
+	}
 	ret = __do_fault(vmf);
 	if (ret & VM_FAULT_ERROR) {
 		free_pages(m, new, 0);
@@ -307,8 +332,9 @@ static unsigned do_cow_fault(struct vm_fault *vmf)
 	}
 	memcpy(page_address(m, new), page_address(m, vmf->page), PAGE_SIZE);
 	folio_put(m, vmf->page);
-	folio_add_new_anon_rmap(m, new, vma, vmf->address);
+	folio_add_new_anon_rmap(m, new, vma, vmf->address, true);
 	folio_add_lru(m, new);
+	mlock_vma_folio(m, vma, new);
 	add_mm_counter(vma->vm_mm, MM_ANONPAGES, 1);
 	*vmf->pte = pfn_pte(page_to_pfn(m, new), vma->vm_page_prot) | _PAGE_RW | _PAGE_DIRTY;
 	if (unlikely(explaining(m)))
@@ -349,6 +375,100 @@ static unsigned do_fault(struct vm_fault *vmf)
 	return do_shared_fault(vmf);
 }
 
+/* ---- swapped-out pages ------------------------------------------------------------------------ */
+
+/* should_try_to_free_swap: drop the swap-cache copy of a page being mapped when swap is over
+ * half full, the VMA is mlocked, or a write makes the copy stale anyway and this fault is
+ * likely the page's only user. */
+static bool should_try_to_free_swap(struct vmlab *m, struct page *page, struct vm_area_struct *vma,
+				    unsigned flags)
+{
+	if (!(page->flags & PG_swapcache))
+		return false;
+	if (vm_swap_full(m) || (vma->vm_flags & VM_LOCKED) || (page->flags & PG_mlocked))
+		return true;
+	return (flags & FAULT_FLAG_WRITE) && page_count(page) == 2; /* ours + the cache's */
+}
+
+static unsigned do_swap_page(struct vm_fault *vmf)
+{
+	struct vmlab *m = vmf->m;
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	swp_entry_t e = pte_to_swp_entry(vmf->orig_pte);
+	struct swap_info_struct *si = swp_swap_info(m, e);
+	bool exclusive = (vmf->orig_pte & _PAGE_SWP_EXCLUSIVE) != 0, major = false;
+	struct page *page;
+	unsigned ret = 0;
+	pteval_t pte;
+
+	if (!si || swp_offset(e) >= si->max || !__swap_count(m, e))
+		return VM_FAULT_SIGBUS; /* print_bad_pte: not an entry we handed out */
+	page = lookup_swap_cache(m, e, vma, vmf->address);
+	if (!page) {
+		if ((si->flags & SWP_SYNCHRONOUS_IO) && __swap_count(m, e) == 1) {
+			/* a RAM disk and only this PTE: skip the swap cache and readahead */
+			page = swapin_direct(m, e, mm);
+			exclusive = true; /* a fresh page nobody else can see */
+		} else {
+			page = swapin_readahead(m, e, vmf);
+		}
+		if (!page)
+			return VM_FAULT_OOM;
+		/* had to read the page from the swap area: a major fault */
+		major = true;
+		ret = VM_FAULT_MAJOR;
+		count_vm_event(m, PGMAJFAULT);
+		memcg_count_vm_event(m, page, MEMCG_PGMAJFAULT);
+	}
+	VM_BUG_ON(*vmf->pte != vmf->orig_pte); /* reclaim leaves swap PTEs alone */
+	/* remove the PTE's reference to the slot, then perhaps the cached copy */
+	swap_free(m, e);
+	if (should_try_to_free_swap(m, page, vma, vmf->flags))
+		folio_free_swap(m, page);
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+	add_mm_counter(mm, MM_SWAPENTS, -1);
+	pte = pfn_pte(page_to_pfn(m, page), vma->vm_page_prot);
+	/* certainly exclusive (the entry said so, or nobody else holds the page): writable now */
+	if (exclusive || page_count(page) == 1) {
+		exclusive = true;
+		if (vma->vm_flags & VM_WRITE) {
+			pte |= _PAGE_RW;
+			if (vmf->flags & FAULT_FLAG_WRITE) {
+				pte |= _PAGE_DIRTY;
+				vmf->flags &= ~FAULT_FLAG_WRITE;
+			}
+		}
+	}
+	if (anon_vma_prepare(m, vma)) {
+		/* cannot happen for a VMA that had anonymous pages; undo nothing, fail */
+		folio_put(m, page);
+		return VM_FAULT_OOM;
+	}
+	if (!(page->flags & PG_anon))
+		folio_add_new_anon_rmap(m, page, vma, vmf->address, exclusive);
+	else
+		page_add_anon_rmap(m, page);
+	if (exclusive)
+		page->flags |= PG_anon_exclusive;
+	*vmf->pte = pte; /* the reference taken by the lookup is now the PTE's */
+	mlock_vma_folio(m, vma, page);
+	vmf->orig_pte = pte;
+	if (unlikely(explaining(m)))
+		fault_event(vmf, "do_swap_page", major ? "the page was swapped out: read it back from "
+							 "the swap device (major fault)"
+						       : "the page was swapped out but is still in the "
+							 "swap cache: map it (minor fault)");
+	if (vmf->flags & FAULT_FLAG_WRITE) {
+		unsigned r = do_wp_page(vmf);
+
+		ret |= r;
+		if (r & VM_FAULT_ERROR)
+			ret &= VM_FAULT_ERROR;
+	}
+	return ret;
+}
+
 /* ---- the dispatcher ----------------------------------------------------------------------- */
 
 unsigned handle_mm_fault(struct vmlab *m, struct task_struct *t, struct vm_area_struct *vma,
@@ -365,10 +485,8 @@ unsigned handle_mm_fault(struct vmlab *m, struct task_struct *t, struct vm_area_
 	vmf.orig_pte = *vmf.pte;
 	if (pte_none(vmf.orig_pte))
 		return vma->vm_ops ? do_fault(&vmf) : do_anonymous_page(&vmf);
-	if (!pte_present(vmf.orig_pte)) {
-		/* do_swap_page arrives with the swap issue; nothing writes swap entries yet */
-		return VM_FAULT_SIGBUS;
-	}
+	if (!pte_present(vmf.orig_pte))
+		return do_swap_page(&vmf);
 	if ((flags & FAULT_FLAG_WRITE) && !pte_write(vmf.orig_pte))
 		return do_wp_page(&vmf);
 	/* spurious fault (for example a stale TLB entry): mark young, and dirty on a write */
@@ -425,6 +543,7 @@ static int range_tables(struct vmlab *m, struct mm_struct *mm, uint64_t start, u
 struct zap_ctx {
 	struct vmlab *m;
 	struct mm_struct *mm;
+	bool locked; /* VM_LOCKED: the pages are munlocked as they go */
 };
 
 static int zap_pte_range(void *c, uint64_t base, pteval_t *t, unsigned i0, unsigned i1)
@@ -440,8 +559,11 @@ static int zap_pte_range(void *c, uint64_t base, pteval_t *t, unsigned i0, unsig
 		if (pte_none(e))
 			continue;
 		t[i] = 0;
-		if (!pte_present(e))
-			continue; /* swap entries arrive with the swap issue */
+		if (!pte_present(e)) {
+			free_swap_and_cache(m, pte_to_swp_entry(e));
+			add_mm_counter(z->mm, MM_SWAPENTS, -1);
+			continue;
+		}
 		if (e & _PAGE_SPECIAL)
 			continue; /* the zero page has no reference to drop */
 		page = pfn_to_page(m, pte_pfn(e));
@@ -449,6 +571,11 @@ static int zap_pte_range(void *c, uint64_t base, pteval_t *t, unsigned i0, unsig
 			folio_mark_dirty(m, page); /* the PTE's dirty bit moves to the page */
 		add_mm_counter(z->mm, mm_counter(page), -1);
 		page_remove_rmap(m, page);
+		if (z->locked)
+			munlock_folio(m, page);
+		/* free_swap_cache: an unmapped swap-cache page no PTE needs loses its slot */
+		if ((page->flags & PG_swapcache) && !page->_mapcount)
+			folio_free_swap(m, page);
 		folio_put(m, page);
 	}
 	(void)base;
@@ -457,7 +584,7 @@ static int zap_pte_range(void *c, uint64_t base, pteval_t *t, unsigned i0, unsig
 
 void zap_page_range(struct vmlab *m, struct vm_area_struct *vma, uint64_t start, uint64_t end)
 {
-	struct zap_ctx z = {m, vma->vm_mm};
+	struct zap_ctx z = {m, vma->vm_mm, (vma->vm_flags & VM_LOCKED) != 0};
 
 	update_hiwater_rss(vma->vm_mm);
 	range_tables(m, vma->vm_mm, start, end, zap_pte_range, &z);
@@ -492,8 +619,15 @@ static int copy_pte_range(void *c, uint64_t base, pteval_t *src, unsigned i0, un
 				return -ENOMEM;
 			dst = d; /* entry 0 of the destination table */
 		}
-		if (!pte_present(e))
-			continue; /* swap entries arrive with the swap issue */
+		if (!pte_present(e)) {
+			/* copy_nonpresent_pte: one more reference to the slot; neither side is
+			 * exclusive any more */
+			if (swap_duplicate(m, pte_to_swp_entry(e)))
+				return -ENOMEM;
+			src[i] = dst[i] = e & ~_PAGE_SWP_EXCLUSIVE;
+			add_mm_counter(cc->dst_mm, MM_SWAPENTS, 1);
+			continue;
+		}
 		if (!(e & _PAGE_SPECIAL)) {
 			page = pfn_to_page(m, pte_pfn(e));
 			get_page(page);

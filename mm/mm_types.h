@@ -52,6 +52,9 @@ enum pageflags {
 	PG_zero = 1u << 19,       /* the shared zero page */
 	PG_readahead = 1u << 20,  /* readahead marker */
 	PG_kernel = 1u << 21,     /* other kernel allocation (kmalloc_large, internal tables) */
+	PG_workingset = 1u << 22, /* was active before it was deactivated or evicted */
+	PG_zerofill = 1u << 23,   /* a user page whose bytes read as zeros but were never written:
+	                           * zeroed when its bytes are first used (page_bytes) */
 };
 
 /* 56 bytes on x86_64 (Linux: 64). Field meaning depends on the owner, as in Linux. */
@@ -63,7 +66,10 @@ struct page {
 	                        * zero-filled struct page is a valid free tail page. */
 	uint8_t order;         /* buddy order when PG_buddy/PG_pcp; allocation order when PG_head */
 	uint8_t zone;          /* zone index (set when the page enters the allocator) */
-	uint16_t cpu;          /* pcp list owner when PG_pcp */
+	union {
+		uint16_t cpu;       /* pcp list owner when PG_pcp */
+		uint16_t memcg_id;  /* user pages: the memory cgroup charged (0: the root) */
+	};
 	struct list_head lru;  /* buddy free list, pcp list, LRU list, or slab partial list */
 	union {
 		struct {
@@ -250,6 +256,10 @@ struct vm_area_struct {
 	struct list_head anon_vma_chain; /* anon_vma_chain.same_vma */
 	struct list_head shared;        /* on address_space.i_mmap */
 	struct avl_node rb;             /* in mm->mm_rb, keyed by vm_start */
+	uint64_t swap_readahead_info;   /* swap_vma_readahead: last fault page | window | hits */
+	uint8_t unmerged_ok;            /* descends from a VMA whose VM_LOCKED fork cleared: Linux
+	                                 * may leave it apart from an equal neighbour (the checker
+	                                 * does not require those to be merged) */
 	struct list_head vm_list;       /* in mm->mmap_list, ordered by address */
 };
 
@@ -271,6 +281,7 @@ struct mm_struct {
 	int64_t rss_stat[NR_MM_COUNTERS]; /* pages */
 	int64_t pgtables_bytes;         /* page-table memory */
 	int mm_users;                   /* tasks using it */
+	struct mem_cgroup *memcg;       /* the cgroup its pages are charged to (Linux: mm->owner's) */
 	uint64_t free_area_cache;       /* top-down search resumes below this (2.6's cache) */
 	uint64_t cached_hole_size;      /* largest hole known above free_area_cache */
 	uint64_t context_id;            /* unique id for PCID slot matching (ctx_id) */
@@ -287,12 +298,14 @@ struct task_struct {
 	uint64_t min_flt, maj_flt;       /* faults (getrusage) */
 	int oom_score_adj;               /* -1000..1000 */
 	int exit_signal;                 /* signal that killed it, 0 if none */
+	struct mem_cgroup *memcg;        /* its memory cgroup (cgroup.procs); the root by default */
 	int ppid;                        /* parent's pid (0 for spawned processes) */
 };
 
 /* ---- the CPU: TLB and address-space switching ----------------------------------------------- */
 
 #define TLB_NR_DYN_ASIDS 6
+#define PDE_CACHE_ENTRIES 64 /* Simplification: x86 CPUs keep about 32 (not observable) */
 
 /* One TLB entry: a cached leaf translation. perm has TLB_R/W/X/D meaning "this kind of access
  * may complete without a walk". */
@@ -323,12 +336,14 @@ struct cpu {
 	struct tlb_ctx ctxs[TLB_NR_DYN_ASIDS]; /* PCID slots (with pcid on) */
 	unsigned next_asid;             /* round-robin slot to take next */
 	vmlab_tlb_stats_t stats;        /* hits, misses, walks, flushes */
-	/* paging-structure cache (x86's PDE cache), one entry: the PTE table that maps the 2 MiB
-	 * region pde_va of the loaded address space, so that a walk reads only the PTE level */
-	uint64_t pde_va;                /* virtual address >> PMD_SHIFT, or TLB_INVALID */
-	uint64_t pde_pfn;               /* the PTE table's frame */
-	uint64_t pde_allow;             /* RW and US of the upper levels (ANDed) */
-	uint64_t pde_nx;                /* NX of the upper levels (ORed) */
+	/* paging-structure cache (x86's PDE cache), direct-mapped by 2 MiB region: the PTE table
+	 * that maps a region of the loaded address space, so that a walk reads only the PTE level */
+	struct pde_cache_entry {
+		uint64_t va;            /* virtual address >> PMD_SHIFT, or TLB_INVALID */
+		uint64_t pfn;           /* the PTE table's frame */
+		uint64_t allow;         /* RW and US of the upper levels (ANDed) */
+		uint64_t nx;            /* NX of the upper levels (ORed) */
+	} pde[PDE_CACHE_ENTRIES];
 };
 
 /* ---- vmalloc ------------------------------------------------------------------------------ */
@@ -350,6 +365,109 @@ enum lru_list {
 	LRU_UNEVICTABLE,
 	NR_LRU_LISTS
 };
+
+/* The LRU lists of one memory cgroup on the (single) node: Linux's struct lruvec. With the
+ * linux policy, pages sit on lists[] by type and activity; the exact policies keep every
+ * evictable page on policy_list in their own order (unevictable pages stay on
+ * lists[LRU_UNEVICTABLE] either way). nr_pages[] counts pages by type and activity for
+ * every policy (meminfo's Active/Inactive lines). */
+struct mem_cgroup;
+struct lruvec {
+	struct list_head lists[NR_LRU_LISTS];
+	uint64_t nr_pages[NR_LRU_LISTS]; /* pages of each kind (lru_zone_size summed over zones) */
+	struct list_head policy_list;    /* exact policies: evictable pages, victim end at the tail */
+	struct list_head *clock_hand;    /* clock: the entry of policy_list the hand points at */
+	uint64_t nonresident_age;        /* workingset clock: evictions and activations */
+	uint64_t anon_cost, file_cost;   /* lru_note_cost: recent reclaim effort per type */
+	uint64_t refaults[2];            /* WORKINGSET_ACTIVATE_{ANON,FILE} at the last snapshot */
+	uint64_t activate[2];            /* WORKINGSET_ACTIVATE_{ANON,FILE} of this lruvec */
+	struct mem_cgroup *memcg;        /* owner */
+};
+
+/* ---- memory cgroups (cgroup v2's memory controller) ------------------------------------- */
+
+enum memcg_stat_item {
+	MEMCG_ANON, MEMCG_FILE, MEMCG_KERNEL, MEMCG_SHMEM, MEMCG_FILE_MAPPED, MEMCG_FILE_DIRTY,
+	MEMCG_FILE_WRITEBACK, MEMCG_SWAPCACHED, MEMCG_INACTIVE_ANON, MEMCG_ACTIVE_ANON,
+	MEMCG_INACTIVE_FILE, MEMCG_ACTIVE_FILE, MEMCG_UNEVICTABLE, MEMCG_PAGETABLES,
+	MEMCG_NR_STAT
+};
+enum memcg_event_item {
+	MEMCG_LOW, MEMCG_HIGH, MEMCG_MAX, MEMCG_OOM, MEMCG_OOM_KILL, MEMCG_SWAP_HIGH,
+	MEMCG_SWAP_MAX, MEMCG_SWAP_FAIL, MEMCG_NR_MEMORY_EVENTS
+};
+enum memcg_vm_event {
+	MEMCG_PGFAULT, MEMCG_PGMAJFAULT, MEMCG_PGSCAN_KSWAPD, MEMCG_PGSCAN_DIRECT,
+	MEMCG_PGSTEAL_KSWAPD, MEMCG_PGSTEAL_DIRECT, MEMCG_PGREFILL, MEMCG_PGACTIVATE,
+	MEMCG_PGDEACTIVATE, MEMCG_PGLAZYFREE, MEMCG_PGLAZYFREED, MEMCG_WS_REFAULT_ANON,
+	MEMCG_WS_REFAULT_FILE, MEMCG_WS_ACTIVATE_ANON, MEMCG_WS_ACTIVATE_FILE,
+	MEMCG_WS_RESTORE_ANON, MEMCG_WS_RESTORE_FILE, MEMCG_PSWPIN, MEMCG_PSWPOUT,
+	MEMCG_NR_VM_EVENTS
+};
+#define PAGE_COUNTER_MAX UINT64_MAX
+#define MAX_MEMCGS 256
+
+struct mem_cgroup {
+	char name[32];                  /* the scenario's name ("" for the root) */
+	int id;                         /* index in m->memcgs (0: the root) */
+	struct mem_cgroup *parent;      /* NULL for the root */
+	uint64_t usage;                 /* pages charged, hierarchical (memory.current) */
+	uint64_t max, high, low, min;   /* limits in pages (PAGE_COUNTER_MAX: "max") */
+	uint64_t watermark;             /* peak usage (memory.peak) */
+	uint64_t swap_usage, swap_max;  /* swap slots charged (memory.swap.current / .max) */
+	int64_t stat[MEMCG_NR_STAT];    /* memory.stat sizes in pages, hierarchical */
+	uint64_t vm_events[MEMCG_NR_VM_EVENTS]; /* memory.stat events, hierarchical */
+	uint64_t events[MEMCG_NR_MEMORY_EVENTS]; /* memory.events */
+	int nr_tasks;                   /* processes in it (cgroup.procs) */
+	int online;                     /* 1 until removed */
+	struct lruvec lruvec;           /* its pages' LRU lists */
+};
+
+/* ---- swap (mm/swapfile.c, mm/swap_state.c, mm/page_io.c) ------------------------------------ */
+
+#define MAX_SWAPFILES 1        /* one swap area (Linux: up to 24-32) */
+#define SWAPFILE_CLUSTER 256   /* slots per cluster (512 with THP_SWAP) */
+#define SWAP_HAS_CACHE 0x8000u /* swap_map: the slot's page is in the swap cache */
+#define SWAP_MAP_MAX 0x7fffu   /* swap_map: most references one slot can have */
+#define CLUSTER_NULL 0xffffffffu
+
+typedef struct { uint64_t val; } swp_entry_t; /* type << 58 | offset; 0 is no entry */
+#define SWP_TYPE_SHIFT 58
+
+struct swap_cluster_info {
+	uint32_t count;      /* slots allocated in this cluster */
+	uint32_t next, prev; /* neighbours on its list, or CLUSTER_NULL */
+	uint8_t list;        /* the list it is on: 0 none (being filled, or full), 1 free, 2 nonfull */
+};
+
+struct swap_info_struct {
+	unsigned flags;                  /* SWP_USED | SWP_WRITEOK */
+	int prio;                        /* swapon priority (-2 for the first area) */
+	int type;                        /* index in swap_info[] */
+	uint64_t max;                    /* slots, slot 0 being the swap header */
+	uint64_t pages;                  /* usable slots (max - 1) */
+	uint64_t inuse_pages;            /* slots in use */
+	uint16_t *swap_map;              /* per slot: references | SWAP_HAS_CACHE */
+	uint64_t *swap_cache;            /* per slot: the page in the swap cache (a struct page *),
+	                                  * a workingset shadow (xa_mk_value), or 0 */
+	uint64_t *zeromap;               /* bitmap: the slot holds a zero-filled page (no I/O) */
+	uint16_t *swap_cgroup;           /* per slot: id of the memcg charged for it (0: none) */
+	uint64_t *used;                  /* bitmap: swap_map[slot] != 0 (finds free slots fast) */
+	struct swap_cluster_info *cluster_info;
+	uint32_t nr_clusters;
+	uint32_t head[3], tail[3];       /* cluster lists by list number: [1] free, [2] nonfull */
+	uint32_t cur_cluster;            /* the per-CPU cluster being filled, or CLUSTER_NULL */
+	uint64_t cur_next;               /* next slot to try in it */
+	uint8_t *store;                  /* in-memory backing: slot i at store + i * PAGE_SIZE */
+	int fd;                          /* file backing (a temporary file, already unlinked), or -1 */
+	uint64_t nr_swapcache;           /* pages in the swap cache */
+	char name[160];                  /* shown in /proc/swaps */
+};
+#define SWP_USED 0x1u
+#define SWP_WRITEOK 0x2u
+#define SWP_SYNCHRONOUS_IO 0x4u /* a RAM disk: swap-ins may skip the swap cache */
+
+struct vm_policy_ops;
 
 /* ---- the machine --------------------------------------------------------------------------- */
 
@@ -392,9 +510,28 @@ struct vmlab {
 	uint64_t directmap_4k;          /* DirectMap4k bytes */
 	int64_t vm_committed_as;        /* pages charged by VM_ACCOUNT mappings (Committed_AS) */
 
-	/* LRU lists of the single node (Linux: pglist_data.__lruvec.lists[]) */
-	struct list_head lru_lists[NR_LRU_LISTS];
-	uint64_t lru_size[NR_LRU_LISTS];
+	/* memory cgroups: the root (which holds the node's LRU lists when no group exists) and the
+	 * groups a scenario creates, by id */
+	struct mem_cgroup root_mem_cgroup;
+	struct mem_cgroup *memcgs[MAX_MEMCGS];
+	int nr_memcgs;                  /* ids handed out (root included) */
+
+	/* page replacement */
+	const struct vm_policy_ops *policy; /* mm/policy/: linux, lru, fifo, clock, opt */
+	void *policy_data;              /* the policy's own state (host memory) */
+	int policy_exact;               /* the policy sees every access (exact lru/fifo/clock/opt) */
+	uint64_t next_use;              /* opt: when the page of the current access is used next */
+	uint64_t nr_user_pages;         /* pages on LRU lists (the resident limit counts these) */
+	int swappiness;                 /* vm.swappiness (default 60) */
+	int page_cluster;               /* vm.page-cluster (default 3) */
+	bool swap_no_zeromap;           /* pages of zeros are counted as written and read */
+	int kswapd_failures;            /* balance_pgdat passes that reclaimed nothing */
+
+	/* swap */
+	struct swap_info_struct *swap_info[MAX_SWAPFILES];
+	int nr_swapfiles;
+	int64_t nr_swap_pages;          /* free swap slots, all areas (get_nr_swap_pages) */
+	uint64_t total_swap_pages;      /* usable slots, all areas */
 
 	/* processes */
 	struct task_struct **tasks;     /* by pid (NULL: none) */
@@ -404,6 +541,7 @@ struct vmlab {
 	uint64_t next_context_id;       /* for mm->context_id */
 	uint64_t next_ino;              /* inode numbers for shmem objects */
 	struct list_head file_inodes;   /* inodes of host files mapped so far (the icache) */
+	struct list_head shmem_inodes;  /* live shmem objects (mm/shmem.c) */
 	struct kmem_cache *file_inode_cachep; /* "inode_cache" */
 	char writable_dir[4096];        /* host files under it may be written back ("" none) */
 	uint64_t clock_ns;              /* simulated time spent on disk I/O */

@@ -251,6 +251,8 @@ static uint64_t calc_vm_flags(int prot, int flags)
 		vm |= VM_NORESERVE;
 	if (flags & VMLAB_MAP_GROWSDOWN)
 		vm |= VM_GROWSDOWN;
+	if (flags & VMLAB_MAP_LOCKED)
+		vm |= VM_LOCKED;
 	return vm;
 }
 
@@ -336,8 +338,9 @@ int do_mmap(struct vmlab *m, struct task_struct *t, uint64_t addr, uint64_t len,
 	/* vma_merge_new_range: anonymous memory, or the same open file at contiguous offsets
 	 * (the segments an ELF loader maps from one file descriptor) */
 	vma = vma_merge_neighbours(m, mm, vma);
-	if (flags & VMLAB_MAP_POPULATE) {
-		/* mm_populate: faults counted for t, inside this call */
+	if (flags & (VMLAB_MAP_POPULATE | VMLAB_MAP_LOCKED)) {
+		/* mm_populate: faults counted for t, inside this call (MAP_LOCKED populates too:
+		 * the pages are mlocked as they are mapped) */
 		uint64_t a = addr;
 
 		while (a < end && (vma = vma_lookup(mm, a)) != NULL) {

@@ -620,6 +620,16 @@ struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order)
 
 	if (unlikely(order > MAX_PAGE_ORDER))
 		return NULL;
+	/* the resident limit: evict by the replacement policy before a user page is taken */
+	if (unlikely(m->cfg.resident_pages) && (gfp & __GFP_MOVABLE) && !m->in_reclaim) {
+		int kills = 0;
+
+		while (!reclaim_resident(m))
+			if (kills++ >= MAX_OOM_RETRIES || out_of_memory(m) != 0) {
+				m->alloc_why = NULL;
+				return NULL;
+			}
+	}
 	p = get_page_from_freelist(m, gfp, order, high, true);
 	if (unlikely(!p)) {
 		p = __alloc_pages_slowpath(m, gfp, order, high);
@@ -637,7 +647,9 @@ struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order)
 	p->index = 0;
 	p->private = 0;
 	count_vm_events(m, PGALLOC_DMA + p->zone, 1ull << order);
-	if (gfp & __GFP_ZERO)
+	if (gfp & __GFP_ZERO_LAZY)
+		p->flags |= PG_zerofill; /* Simplification: zeroed when its bytes are first used */
+	else if (gfp & __GFP_ZERO)
 		memset(page_address(m, p), 0, PAGE_SIZE << order);
 	/* below the low watermark: wake kswapd (it runs now, to the high watermark) */
 	if ((gfp & __GFP_MOVABLE) && !m->in_reclaim &&

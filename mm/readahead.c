@@ -81,7 +81,7 @@ static void page_cache_ra_unbounded(struct readahead_control *rc, uint64_t index
 	uint64_t mark = lookahead <= nr ? index + nr - lookahead : UINT64_MAX, i, run = 0;
 
 	if (rc->hold >= index && rc->hold - index < nr && !rc->held &&
-	    !xa_load(&mapping->i_pages, rc->hold)) {
+	    !filemap_get_page(mapping, rc->hold)) {
 		struct page *p = page_cache_read_new(m, rc->inode, rc->hold, GFP_HIGHUSER_MOVABLE);
 
 		if (!p)
@@ -99,7 +99,7 @@ static void page_cache_ra_unbounded(struct readahead_control *rc, uint64_t index
 			run++; /* read just before, as part of this window */
 			continue;
 		}
-		if (xa_load(&mapping->i_pages, i)) {
+		if (filemap_get_page(mapping, i)) {
 			disk_io(m, run); /* a cached page ends the request */
 			run = 0;
 			continue;
@@ -149,7 +149,7 @@ void page_cache_ra_window(struct readahead_control *rc)
  * UINT64_MAX when the downward scan runs off the start of the file. */
 static uint64_t page_cache_next_miss(struct address_space *mapping, uint64_t index, uint64_t max)
 {
-	while (max-- && xa_load(&mapping->i_pages, index))
+	while (max-- && filemap_get_page(mapping, index))
 		index++;
 	return index;
 }
@@ -157,7 +157,7 @@ static uint64_t page_cache_next_miss(struct address_space *mapping, uint64_t ind
 static uint64_t page_cache_prev_miss(struct address_space *mapping, uint64_t index, uint64_t max)
 {
 	while (max--) {
-		if (!xa_load(&mapping->i_pages, index))
+		if (!filemap_get_page(mapping, index))
 			return index;
 		if (index == 0)
 			return UINT64_MAX;

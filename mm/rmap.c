@@ -162,59 +162,211 @@ void unlink_anon_vmas(struct vmlab *m, struct vm_area_struct *vma)
 	vma->anon_vma = NULL;
 }
 
+/* folio_add_new_anon_rmap: the first mapping of an anonymous page. A page that may be shared
+ * with other mms (a swap-cache page after fork) must use the family's oldest anon_vma, so that
+ * every VMA that may map it is found (__folio_set_anon). */
 void folio_add_new_anon_rmap(struct vmlab *m, struct page *page, struct vm_area_struct *vma,
-			     uint64_t addr)
+			     uint64_t addr, bool exclusive)
 {
-	page->mapping = vma->anon_vma;
+	page->mapping = exclusive ? vma->anon_vma : vma->anon_vma->root;
 	page->index = ((addr - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
-	page->flags |= PG_anon | PG_anon_exclusive | PG_swapbacked | PG_uptodate;
+	page->flags |= PG_anon | PG_swapbacked | PG_uptodate | (exclusive ? PG_anon_exclusive : 0);
 	page->_mapcount = 1;
-	mod_node_page_state(m, NR_ANON_MAPPED, 1);
+	mod_page_stat(m, page, NR_ANON_MAPPED, 1);
 }
 
 void page_add_anon_rmap(struct vmlab *m, struct page *page)
 {
 	if (++page->_mapcount == 1)
-		mod_node_page_state(m, NR_ANON_MAPPED, 1);
+		mod_page_stat(m, page, NR_ANON_MAPPED, 1);
 }
 
 void page_add_file_rmap(struct vmlab *m, struct page *page)
 {
 	if (++page->_mapcount == 1)
-		mod_node_page_state(m, NR_FILE_MAPPED, 1);
+		mod_page_stat(m, page, NR_FILE_MAPPED, 1);
 }
 
 void page_remove_rmap(struct vmlab *m, struct page *page)
 {
 	VM_BUG_ON(page->_mapcount <= 0);
 	if (--page->_mapcount == 0)
-		mod_node_page_state(m, (page->flags & PG_anon) ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);
+		mod_page_stat(m, page, (page->flags & PG_anon) ? NR_ANON_MAPPED : NR_FILE_MAPPED, -1);
+}
+
+/* ---- walking the PTEs that map a page ------------------------------------------------------- */
+
+/* The PTE of vma that maps page, or NULL (page_vma_mapped_walk for one small page). */
+static pteval_t *page_vma_pte(struct vmlab *m, struct vm_area_struct *vma, struct page *page,
+			      uint64_t *addr)
+{
+	uint64_t pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+	pteval_t *pte;
+
+	if (page->index < vma->vm_pgoff || page->index >= vma->vm_pgoff + pages)
+		return NULL;
+	*addr = vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT);
+	pte = walk_to_pte(m, vma->vm_mm, vma->vm_mm->pgd, *addr, false);
+	if (!pte || !pte_present(*pte) || (*pte & _PAGE_SPECIAL) || pte_pfn(*pte) != page_to_pfn(m, page))
+		return NULL;
+	return pte;
 }
 
 /* rmap_walk_file: calls fn for each PTE that maps a page-cache page, found through the
- * file's i_mmap list of VMAs (Linux: an interval tree); returns the sum of fn's results. */
-int rmap_walk_file(struct vmlab *m, struct page *page,
-			  int (*fn)(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr,
-				    pteval_t *ptep, struct page *page))
+ * file's i_mmap list of VMAs (Linux: an interval tree). */
+static int rmap_walk_file(struct vmlab *m, struct page *page, rmap_one_fn fn, void *arg)
 {
-	struct list_head *pos;
+	struct list_head *pos, *n;
 	int r = 0;
 
-	list_for_each(pos, &((struct address_space *)page->mapping)->i_mmap) {
+	list_for_each_safe(pos, n, &((struct address_space *)page->mapping)->i_mmap) {
 		struct vm_area_struct *vma = list_entry(pos, struct vm_area_struct, shared);
 		uint64_t addr;
-		pteval_t *pte;
+		pteval_t *pte = page_vma_pte(m, vma, page, &addr);
+		int x;
 
-		if (page->index < vma->vm_pgoff ||
-		    page->index >= vma->vm_pgoff + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT))
+		if (!pte)
 			continue;
-		addr = vma->vm_start + ((page->index - vma->vm_pgoff) << PAGE_SHIFT);
-		pte = walk_to_pte(m, vma->vm_mm, vma->vm_mm->pgd, addr, false);
-		if (!pte || !pte_present(*pte) || (*pte & _PAGE_SPECIAL) ||
-		    pte_pfn(*pte) != page_to_pfn(m, page))
-			continue;
-		r += fn(m, vma, addr, pte, page);
+		x = fn(m, vma, addr, pte, page, arg);
+		if (x < 0)
+			return x;
+		r += x;
+		if (!page->_mapcount)
+			break; /* every mapping visited */
 	}
 	return r;
 }
 
+/* rmap_walk_anon: the VMAs that may map an anonymous page are those linked to its anon_vma
+ * (Linux: the anon_vma's interval tree of anon_vma_chains). */
+static int rmap_walk_anon(struct vmlab *m, struct page *page, rmap_one_fn fn, void *arg)
+{
+	struct anon_vma *av = page->mapping;
+	struct list_head *pos, *n;
+	int r = 0;
+
+	list_for_each_safe(pos, n, &av->chains) {
+		struct anon_vma_chain *avc = list_entry(pos, struct anon_vma_chain, same_anon_vma);
+		uint64_t addr;
+		pteval_t *pte = page_vma_pte(m, avc->vma, page, &addr);
+		int x;
+
+		if (!pte)
+			continue;
+		x = fn(m, avc->vma, addr, pte, page, arg);
+		if (x < 0)
+			return x;
+		r += x;
+		if (!page->_mapcount)
+			break;
+	}
+	return r;
+}
+
+/* rmap_walk: fn on every PTE mapping page; the sum of its results, or the first negative one
+ * (which stops the walk). */
+int rmap_walk(struct vmlab *m, struct page *page, rmap_one_fn fn, void *arg)
+{
+	if (!page->mapping || !page->_mapcount)
+		return 0;
+	return (page->flags & PG_anon) ? rmap_walk_anon(m, page, fn, arg)
+				       : rmap_walk_file(m, page, fn, arg);
+}
+
+/* ---- folio_referenced ------------------------------------------------------------------------ */
+
+/* folio_referenced_one: counts and clears the young bit (x86's ptep_clear_flush_young does not
+ * flush the TLB: an access that hits a cached translation leaves the bit clear). */
+static int referenced_one(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr,
+			  pteval_t *ptep, struct page *page, void *arg)
+{
+	uint64_t *vm_flags = arg;
+
+	(void)m;
+	(void)addr;
+	(void)page;
+	if (vma->vm_flags & VM_LOCKED) {
+		*vm_flags |= VM_LOCKED;
+		return -1; /* stop: the page belongs on the unevictable list */
+	}
+	if (!(*ptep & _PAGE_ACCESSED))
+		return 0;
+	*ptep &= ~_PAGE_ACCESSED;
+	*vm_flags |= vma->vm_flags;
+	return 1;
+}
+
+int folio_referenced(struct vmlab *m, struct page *page, uint64_t *vm_flags)
+{
+	int r;
+
+	*vm_flags = 0;
+	r = rmap_walk(m, page, referenced_one, vm_flags);
+	return r < 0 ? 0 : r;
+}
+
+/* ---- try_to_unmap ------------------------------------------------------------------------------ */
+
+/* try_to_unmap_one: the PTE goes (its dirty bit moving to the page); an anonymous page leaves
+ * a swap entry in its place (it must be in the swap cache), a lazily freed clean one leaves
+ * nothing (its memory is discarded), a file or shmem page leaves an empty PTE. Returns -1 to
+ * stop the walk when the page must stay mapped (mlocked VMA, lazyfree page written again,
+ * swap count full). */
+static int unmap_one(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr, pteval_t *ptep,
+		     struct page *page, void *arg)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pteval_t pte = *ptep;
+
+	(void)arg;
+	if (vma->vm_flags & VM_LOCKED)
+		return -1;
+	if (page->flags & PG_anon) {
+		if (!(page->flags & PG_swapbacked)) {
+			/* MADV_FREE: discard unless written since (then it is anon memory again) */
+			if ((page->flags & PG_dirty) || pte_dirty(pte) ||
+			    page->_refcount != page->_mapcount + 1) { /* + the isolation reference */
+				page->flags |= PG_swapbacked;
+				return -1;
+			}
+			*ptep = 0;
+			add_mm_counter(mm, MM_ANONPAGES, -1);
+		} else {
+			swp_entry_t e = {page->private};
+
+			VM_BUG_ON(!(page->flags & PG_swapcache));
+			if (swap_duplicate(m, e))
+				return -1;
+			if (pte_dirty(pte))
+				page->flags |= PG_dirty;
+			*ptep = swp_entry_to_pte(e) |
+				((page->flags & PG_anon_exclusive) ? _PAGE_SWP_EXCLUSIVE : 0);
+			page->flags &= ~PG_anon_exclusive;
+			add_mm_counter(mm, MM_ANONPAGES, -1);
+			add_mm_counter(mm, MM_SWAPENTS, 1);
+		}
+	} else {
+		*ptep = 0;
+		if (pte_dirty(pte))
+			folio_mark_dirty(m, page);
+		add_mm_counter(mm, (page->flags & PG_swapbacked) ? MM_SHMEMPAGES : MM_FILEPAGES, -1);
+	}
+	flush_tlb_mm_range(m, mm, addr, addr + PAGE_SIZE);
+	page_remove_rmap(m, page);
+	folio_put(m, page);
+	return 0;
+}
+
+/* try_to_unmap: removes every PTE mapping page. Returns true when none is left. */
+bool try_to_unmap(struct vmlab *m, struct page *page)
+{
+	rmap_walk(m, page, unmap_one, NULL);
+	return page->_mapcount == 0;
+}
+
+/* ---- rmap walks for writeback ------------------------------------------------------------------ */
+
+int rmap_walk_file_pages(struct vmlab *m, struct page *page, rmap_one_fn fn, void *arg)
+{
+	return page->mapping ? rmap_walk_file(m, page, fn, arg) : 0;
+}

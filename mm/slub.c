@@ -427,8 +427,7 @@ int kmem_cache_init(struct vmlab *m)
 	m->file_cachep = kmem_cache_create(m, "filp", sizeof(struct file), L1_CACHE_BYTES, 0);
 	/* Linux has no address_space cache: the page cache of an inode is embedded in it
 	 * (inode.i_data), so shmem inodes carry their address_space right after the inode. */
-	m->inode_cachep = kmem_cache_create(m, "shmem_inode_cache",
-					    sizeof(struct inode) + sizeof(struct address_space), 0, 0);
+	m->inode_cachep = kmem_cache_create(m, "shmem_inode_cache", shmem_inode_size(), 0, 0);
 	m->mapping_cachep = NULL;
 	if (!m->task_cachep || !m->mm_cachep || !m->vma_cachep || !m->anon_vma_cachep ||
 	    !m->anon_vma_chain_cachep || !m->xa_node_cachep || !m->file_cachep || !m->inode_cachep)

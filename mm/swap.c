@@ -1,14 +1,32 @@
 /* mm/swap.c - LRU plumbing and the final release of user pages.
  *
- * Mirrors mm/swap.c: folio_add_lru (new pages start on the inactive list of their type),
- * lruvec_del_folio, folio_put (the last reference frees the page, taking it off the LRU
- * first). One node, so one set of LRU lists (Linux: one lruvec per node and memcg).
- * Simplification: pages are added to the lists at once (Linux batches them per CPU in
- * folio_batch, FOLIO_BATCH_SIZE = 31, before they reach the list).
+ * Mirrors mm/swap.c: folio_add_lru (a new page joins its lruvec's evictable set through the
+ * replacement policy, or the unevictable list when mlocked), lruvec_del_folio,
+ * folio_isolate_lru / folio_putback_lru (reclaim takes pages off and puts the survivors back),
+ * folio_deactivate (MADV_COLD), lru_note_cost (the anon/file balance), and folio_put (the last
+ * reference frees the page, taking it off the LRU first). Each memory cgroup has its own
+ * lruvec; pages of processes in no group sit in the root's.
+ *
+ * Counters: every LRU page is counted by type and activity in its lruvec, the node and its
+ * zone (NR_{IN,}ACTIVE_{ANON,FILE}, NR_UNEVICTABLE), and in m->nr_user_pages (what the
+ * resident limit of the exact policies counts).
+ *
+ * Simplification: pages reach the lists at once (Linux batches them per CPU in folio_batch,
+ * FOLIO_BATCH_SIZE = 31, before they reach the list).
  */
 #include "mm/internal.h"
+#include "mm/policy/policy.h"
 
-static enum lru_list page_lru(const struct page *p)
+#define SWAP_CLUSTER_MAX 32
+
+struct lruvec *folio_lruvec(struct vmlab *m, const struct page *p)
+{
+	struct mem_cgroup *memcg = p->memcg_id ? m->memcgs[p->memcg_id] : NULL;
+
+	return memcg ? &memcg->lruvec : &m->root_mem_cgroup.lruvec;
+}
+
+enum lru_list folio_lru_list(const struct page *p)
 {
 	int file = !(p->flags & PG_swapbacked);
 
@@ -17,7 +35,7 @@ static enum lru_list page_lru(const struct page *p)
 	return (enum lru_list)(2 * file + !!(p->flags & PG_active));
 }
 
-static void lru_stat(struct vmlab *m, struct page *p, enum lru_list l, int64_t d)
+static void lru_stat(struct vmlab *m, struct lruvec *lv, struct page *p, enum lru_list l, int64_t d)
 {
 	static const enum node_stat_item node_item[NR_LRU_LISTS] = {
 		NR_INACTIVE_ANON, NR_ACTIVE_ANON, NR_INACTIVE_FILE, NR_ACTIVE_FILE, NR_UNEVICTABLE};
@@ -25,31 +43,94 @@ static void lru_stat(struct vmlab *m, struct page *p, enum lru_list l, int64_t d
 		NR_ZONE_INACTIVE_ANON, NR_ZONE_ACTIVE_ANON, NR_ZONE_INACTIVE_FILE,
 		NR_ZONE_ACTIVE_FILE, NR_ZONE_UNEVICTABLE};
 
-	m->lru_size[l] += (uint64_t)d;
+	lv->nr_pages[l] += (uint64_t)d;
+	m->nr_user_pages += (uint64_t)d;
 	mod_node_page_state(m, node_item[l], d);
 	mod_zone_page_state(page_zone(m, p), zone_item[l], d);
+	if (lv->memcg->id)
+		memcg_mod_lru(m, lv->memcg, l, d);
 }
 
 void folio_add_lru(struct vmlab *m, struct page *p)
 {
-	enum lru_list l;
+	struct lruvec *lv = folio_lruvec(m, p);
+	enum lru_list l = folio_lru_list(p);
 
 	VM_BUG_ON(p->flags & PG_lru);
-	p->flags &= ~PG_active;
-	l = page_lru(p);
-	list_add(&p->lru, &m->lru_lists[l]); /* the head is the young end, as in Linux */
 	p->flags |= PG_lru;
-	lru_stat(m, p, l, 1);
+	lru_stat(m, lv, p, l, 1);
+	if (l == LRU_UNEVICTABLE)
+		list_add(&p->lru, &lv->lists[LRU_UNEVICTABLE]);
+	else
+		m->policy->add(m, lv, p);
 }
 
 void lruvec_del_folio(struct vmlab *m, struct page *p)
 {
-	enum lru_list l = page_lru(p);
+	struct lruvec *lv = folio_lruvec(m, p);
+	enum lru_list l = folio_lru_list(p);
 
 	VM_BUG_ON(!(p->flags & PG_lru));
-	list_del(&p->lru);
+	if (l == LRU_UNEVICTABLE)
+		list_del(&p->lru);
+	else
+		m->policy->del(m, lv, p);
 	p->flags &= ~PG_lru;
-	lru_stat(m, p, l, -1);
+	lru_stat(m, lv, p, l, -1);
+}
+
+/* folio_isolate_lru: takes p off its LRU with a reference for the caller (reclaim). */
+void folio_isolate_lru(struct vmlab *m, struct page *p)
+{
+	lruvec_del_folio(m, p);
+	get_page(p);
+}
+
+/* folio_putback_lru: back on the LRU (active if PG_active was set), the caller's reference
+ * dropped; the page is freed if that was the last one. */
+void folio_putback_lru(struct vmlab *m, struct page *p)
+{
+	if (p->flags & PG_mlocked)
+		p->flags |= PG_unevictable;
+	folio_add_lru(m, p);
+	folio_put(m, p);
+}
+
+/* folio_deactivate (MADV_COLD): the policy moves p towards the victim end. */
+void folio_deactivate(struct vmlab *m, struct page *p)
+{
+	if (!(p->flags & PG_lru) || (p->flags & PG_unevictable) || !m->policy->deactivate)
+		return;
+	m->policy->deactivate(m, folio_lruvec(m, p), p);
+}
+
+/* lru_note_cost: reclaim effort (I/O counted 32 times a rotation) biases get_scan_count away
+ * from the type that costs more; a floating average, halved when it outgrows a quarter of the
+ * LRU. Applied to the lruvec and its parents. */
+void lru_note_cost(struct vmlab *m, struct lruvec *lv, int file, uint64_t nr_io, uint64_t nr_rotated)
+{
+	uint64_t cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
+	struct mem_cgroup *memcg = lv->memcg;
+
+	for (;;) {
+		uint64_t lrusize = lruvec_state(m, lv, LRU_INACTIVE_ANON) +
+				   lruvec_state(m, lv, LRU_ACTIVE_ANON) +
+				   lruvec_state(m, lv, LRU_INACTIVE_FILE) +
+				   lruvec_state(m, lv, LRU_ACTIVE_FILE);
+
+		if (file)
+			lv->file_cost += cost;
+		else
+			lv->anon_cost += cost;
+		if (lv->file_cost + lv->anon_cost > lrusize / 4) {
+			lv->file_cost /= 2;
+			lv->anon_cost /= 2;
+		}
+		if (!memcg->parent)
+			break;
+		memcg = memcg->parent;
+		lv = &memcg->lruvec;
+	}
 }
 
 void folio_put(struct vmlab *m, struct page *p)
@@ -60,12 +141,41 @@ void folio_put(struct vmlab *m, struct page *p)
 		return;
 	}
 	VM_BUG_ON(p->_mapcount != 0);
+	VM_BUG_ON(p->flags & PG_swapcache);
 	if (p->flags & PG_lru)
 		lruvec_del_folio(m, p);
+	if (p->flags & PG_mlocked)
+		mod_zone_page_state(page_zone(m, p), NR_MLOCK, -1);
+	mem_cgroup_uncharge(m, p);
 	p->flags &= ~(PG_anon | PG_anon_exclusive | PG_swapbacked | PG_dirty | PG_uptodate |
-		      PG_referenced | PG_active | PG_unevictable | PG_mlocked);
+		      PG_referenced | PG_active | PG_unevictable | PG_mlocked | PG_workingset |
+		      PG_readahead | PG_zerofill);
 	p->mapping = NULL;
 	p->index = 0;
 	p->private = 0;
 	free_pages(m, p, 0);
+}
+
+/* ---- the linux policy's lists (mm/policy/linux.c uses these) -------------------------------- */
+
+void lru_list_add(struct lruvec *lv, struct page *p)
+{
+	list_add(&p->lru, &lv->lists[folio_lru_list(p)]); /* the head is the young end */
+}
+
+void lru_list_del(struct lruvec *lv, struct page *p)
+{
+	(void)lv;
+	list_del(&p->lru);
+}
+
+void lruvec_init(struct lruvec *lv, struct mem_cgroup *memcg)
+{
+	int i;
+
+	memset(lv, 0, sizeof(*lv));
+	for (i = 0; i < NR_LRU_LISTS; i++)
+		INIT_LIST_HEAD(&lv->lists[i]);
+	INIT_LIST_HEAD(&lv->policy_list);
+	lv->memcg = memcg;
 }

@@ -111,6 +111,8 @@ static struct vm_area_struct *vm_area_dup(struct vmlab *m, struct vm_area_struct
 	vma->vm_pgoff = old->vm_pgoff;
 	vma->vm_ops = old->vm_ops;
 	vma->vm_file = old->vm_file;
+	vma->swap_readahead_info = old->swap_readahead_info;
+	vma->unmerged_ok = old->unmerged_ok;
 	if (vma->vm_file) {
 		file_get(vma->vm_file);
 		list_add_tail(&vma->shared, &vma->vm_file->f_inode->i_mapping->i_mmap);
@@ -152,6 +154,8 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 void vm_stat_account(struct mm_struct *mm, uint64_t flags, int64_t npages)
 {
 	mm->total_vm += (uint64_t)npages;
+	if (flags & VM_LOCKED)
+		mm->locked_vm += (uint64_t)npages;
 	if ((flags & (VM_EXEC | VM_WRITE | VM_GROWSDOWN)) == VM_EXEC)
 		mm->exec_vm += (uint64_t)npages; /* is_exec_mapping */
 	else if (flags & VM_GROWSDOWN)
@@ -217,6 +221,7 @@ static int merge_into_left(struct vmlab *m, struct mm_struct *mm, struct vm_area
 	}
 	vma_unlink(mm, b);
 	a->vm_end = b->vm_end;
+	a->unmerged_ok |= b->unmerged_ok; /* its far boundary may still be one fork left apart */
 	vm_area_free(m, b);
 	return 0;
 }
@@ -297,8 +302,8 @@ int check_vmas(struct vmlab *m, struct mm_struct *mm, char *err, size_t n)
 		}
 		/* (brk never merges the heap with what lies below start_brk, the bss say) */
 		if (prev && vma_is_anonymous(prev) && vma_is_anonymous(v) && !prev->vm_file &&
-		    can_merge(prev, v) && prev->anon_vma == v->anon_vma &&
-		    v->vm_start != mm->start_brk) {
+		    can_merge(prev, v) && prev->anon_vma == v->anon_vma && !prev->unmerged_ok &&
+		    !v->unmerged_ok && v->vm_start != mm->start_brk) {
 			snprintf(err, n, "check_vmas: mergeable neighbours left apart at %llx",
 				 (unsigned long long)v->vm_start);
 			return -EFAULT;

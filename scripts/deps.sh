@@ -4,6 +4,8 @@ need=""
 command -v cc >/dev/null 2>&1 || need="$need gcc"
 command -v make >/dev/null 2>&1 || need="$need make"
 command -v ar >/dev/null 2>&1 || need="$need binutils"
+# zstd-compressed traces (replay, convert, record, mrc): the library and its header
+[ -f /usr/include/zstd.h ] || need="$need libzstd-dev"
 [ -z "$need" ] && exit 0
 echo "deps: installing$need" >&2
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -6,6 +6,8 @@
 #  - malformed scenarios: tests/bad/*.vms start with "# expect-error: LINE: TEXT"; the run
 #    must exit 2 and print "FILE:LINE: error: ...TEXT..." on stderr
 #  - shell tests: tests/cli/*.sh get the vmlab binary as $1 and must exit 0
+# Parts a test skips (a unit test's "# skip: ..." line, a shell test's "skip: ..." line) are
+# shown as SKIP lines, so that they stay visible.
 BUILD=${1:-build}
 VMLAB="$BUILD/vmlab"
 pass=0; fail=0
@@ -20,6 +22,7 @@ for t in "$BUILD"/tests/test_*; do
 	pass=$((pass+p)); fail=$((fail+f))
 	if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then bad "$t exited $rc"; tail -5 "$tmp/unit.out"; fi
 	[ "$f" -ne 0 ] && grep '^not ok\|^#' "$tmp/unit.out" | head -20
+	sed -n "s|^# skip: |SKIP: $t: |p" "$tmp/unit.out"
 done
 
 for s in examples/*.vms tests/scenarios/*.vms; do
@@ -48,6 +51,7 @@ done
 for c in tests/cli/*.sh; do
 	[ -f "$c" ] || continue
 	if sh "$c" "$VMLAB" > "$tmp/out" 2>&1; then ok; else bad "$c"; tail -5 "$tmp/out"; fi
+	sed -n "s|^skip: |SKIP: $c: |p" "$tmp/out"
 done
 
 echo "$pass passed, $fail failed"

@@ -49,7 +49,14 @@ static void decode_flags(uint64_t e, char *b, size_t n)
 
 	b[0] = 0;
 	if (!(e & _PAGE_PRESENT)) {
-		snprintf(b, n, e ? "not present" : "empty");
+		if (!e)
+			snprintf(b, n, "empty");
+		else if (e & _PAGE_PROTNONE)
+			snprintf(b, n, "not present: PROT_NONE");
+		else /* the x86_64 swap entry: type in bits 63..59, inverted offset in 58..9 */
+			snprintf(b, n, "not present: swap entry type %u offset %llu%s", swp_pte_type(e),
+				 (unsigned long long)swp_pte_offset(e),
+				 (e & _PAGE_SWP_EXCLUSIVE) ? ", exclusive" : "");
 		return;
 	}
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)

@@ -11,6 +11,8 @@
 #include <sys/mman.h>
 
 #include "fs/binfmt_elf.h"
+#include "mm/internal.h"
+#include "mm/policy/policy.h"
 
 _Noreturn void vm_bug(const char *func, const char *what)
 {
@@ -41,6 +43,8 @@ void vmlab_config_default(vmlab_config_t *cfg)
 	snprintf(cfg->thp, sizeof(cfg->thp), "never");
 	cfg->disk_latency_ns = 100000;
 	cfg->disk_bw = 500ull << 20;
+	cfg->swappiness = 60;
+	cfg->page_cluster = 3;
 }
 
 uint64_t vmlab_clock_ns(vmlab_t *m)
@@ -63,8 +67,14 @@ static int config_valid(const vmlab_config_t *c)
 		return 0;
 	if (c->disk_bw == 0)
 		return 0;
-	if (c->resident_pages)
-		return 0; /* the resident limit arrives with the replacement policies */
+	if (c->swappiness < 0 || c->swappiness > 200 || c->page_cluster < 0 || c->page_cluster > 31)
+		return 0;
+	if (c->swap_backing < VMLAB_SWAP_MEMORY || c->swap_backing > VMLAB_SWAP_RAMDISK)
+		return 0;
+	if (c->swap & (PAGE_SIZE - 1) || (c->swap && c->swap < 2 * PAGE_SIZE) || c->swap > (1ull << 44))
+		return 0;
+	if (!memchr(c->policy, 0, sizeof(c->policy)) || !vm_policy_find(c->policy))
+		return 0;
 	return 1;
 }
 
@@ -79,6 +89,10 @@ void vmlab_destroy(vmlab_t *m)
 			task_exit(m, m->tasks[pid]);
 	free(m->tasks);
 	filemap_release_all(m);
+	swap_release(m);
+	mem_cgroup_release(m);
+	if (m->policy && m->policy->exit)
+		m->policy->exit(m);
 	tlb_destroy(m);
 	if (m->ram)
 		munmap(m->ram, m->ram_bytes);
@@ -90,7 +104,7 @@ void vmlab_destroy(vmlab_t *m)
 int vmlab_create(const vmlab_config_t *cfg, vmlab_t **out)
 {
 	struct vmlab *m;
-	int i, err = -ENOMEM;
+	int err = -ENOMEM;
 
 	if (!out)
 		return -EFAULT;
@@ -126,8 +140,16 @@ int vmlab_create(const vmlab_config_t *cfg, vmlab_t **out)
 	INIT_LIST_HEAD(&m->slab_caches);
 	INIT_LIST_HEAD(&m->vmap_areas);
 	INIT_LIST_HEAD(&m->file_inodes);
-	for (i = 0; i < NR_LRU_LISTS; i++)
-		INIT_LIST_HEAD(&m->lru_lists[i]);
+	INIT_LIST_HEAD(&m->shmem_inodes);
+	mem_cgroup_init(m);
+	m->policy = vm_policy_find(m->cfg.policy);
+	m->policy_exact = m->policy->exact;
+	m->swappiness = cfg->swappiness;
+	/* exact policies bring exactly one page per fault: no swap readahead */
+	m->page_cluster = m->policy_exact ? 0 : cfg->page_cluster;
+	m->swap_no_zeromap = cfg->swap_no_zeromap != 0;
+	if (m->policy->init && (err = m->policy->init(m)) != 0)
+		goto fail;
 	m->next_pid = 1;
 	err = page_alloc_init(m);
 	if (err)
@@ -145,6 +167,8 @@ int vmlab_create(const vmlab_config_t *cfg, vmlab_t **out)
 	vmalloc_init(m);
 	err = tlb_init(m);
 	if (err)
+		goto fail;
+	if (cfg->swap && (err = swapon(m, cfg->swap, cfg->swap_backing)) != 0)
 		goto fail;
 	m->boot_pagetables = m->node_stat[NR_PAGETABLE];
 	*out = m;
@@ -214,6 +238,7 @@ int vmlab_fork(vmlab_t *m, int pid, int *child)
 		return -ENOMEM;
 	c->ppid = pid;
 	c->oom_score_adj = p->oom_score_adj;
+	mem_cgroup_attach(m, c, p->memcg);
 	err = dup_mm(m, c, p->mm);
 	if (err) {
 		task_exit(m, c);
@@ -411,6 +436,42 @@ int vmlab_madvise(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int advice)
 	err = do_madvise(m, t, addr, len, advice);
 	after_op(m);
 	return err;
+}
+
+int vmlab_mlock(vmlab_t *m, int pid, uint64_t addr, uint64_t len)
+{
+	int err;
+	SYSCALL_TASK(m, pid, t);
+
+	err = do_mlock(m, t, addr, len);
+	after_op(m);
+	return err;
+}
+
+int vmlab_munlock(vmlab_t *m, int pid, uint64_t addr, uint64_t len)
+{
+	int err;
+	SYSCALL_TASK(m, pid, t);
+
+	err = do_munlock(m, t, addr, len);
+	after_op(m);
+	return err;
+}
+
+int vmlab_set_oom_score_adj(vmlab_t *m, int pid, int adj)
+{
+	SYSCALL_TASK(m, pid, t);
+
+	if (adj < -1000 || adj > 1000)
+		return -EINVAL;
+	t->oom_score_adj = adj;
+	return 0;
+}
+
+void vmlab_set_next_use(vmlab_t *m, uint64_t next_use)
+{
+	if (m)
+		m->next_use = next_use;
 }
 
 /* ---- errno names ---------------------------------------------------------------------------- */

@@ -135,7 +135,8 @@ static const char *op_name(enum vms_op op)
 {
 	static const char *const n[] = {"machine", "spawn", "mmap",  "munmap", "mprotect", "mremap",
 					"msync",   "brk",   "madvise", "store", "load",     "touch",
-					"fork",    "exec",  "exit",  "show",   "expect", "drop_caches", "echo"};
+					"fork",    "exec",  "exit",  "show",   "expect", "drop_caches", "echo",
+					"mlock",   "munlock", "oom_score_adj", "cgroup", "cgroup"};
 	return n[op];
 }
 
@@ -190,6 +191,15 @@ static int do_show(struct run *r, const struct vms_stmt *st, struct proc *p)
 	char *text;
 	int err;
 
+	if (st->group[0]) {
+		err = vmlab_cgroup_show(r->m, st->group, st->what, &text);
+		if (err)
+			return run_error(r, "show %s %s: %s", st->what, st->group, strerror(-err));
+		if (!r->opts->quiet)
+			fputs(text, r->out);
+		free(text);
+		return 0;
+	}
 	if (!strcmp(st->what, "tlb")) {
 		vmlab_tlb_stats_t t;
 
@@ -216,7 +226,11 @@ static int do_expect(struct run *r, const struct vms_stmt *st)
 	uint64_t v = 0;
 	int err = 0, ok;
 
-	if (!strcmp(st->lhs_obj, "meminfo")) {
+	if (st->group[0]) {
+		err = vmlab_cgroup_read(r->m, st->group, st->lhs_key, &v);
+		if (err)
+			return run_error(r, "expect: cgroup %s has no value '%s'", st->group, st->lhs_key);
+	} else if (!strcmp(st->lhs_obj, "meminfo")) {
 		err = vmlab_meminfo(r->m, st->lhs_key, &v);
 		if (err)
 			return run_error(r, "expect: /proc/meminfo has no '%s'", st->lhs_key);
@@ -324,7 +338,8 @@ static int exec_proc_stmt(struct run *r, const struct vms_stmt *st, struct proc 
 	int err, sig;
 
 	if (st->op != VMS_MMAP && st->op != VMS_BRK && st->op != VMS_FORK && st->op != VMS_EXIT &&
-	    st->op != VMS_EXEC && eval_addr(r, &st->addr, p, &addr))
+	    st->op != VMS_EXEC && st->op != VMS_OOM_ADJ && st->op != VMS_CGROUP_JOIN &&
+	    eval_addr(r, &st->addr, p, &addr))
 		return -1;
 	switch (st->op) {
 	case VMS_MMAP:
@@ -426,6 +441,18 @@ static int exec_proc_stmt(struct run *r, const struct vms_stmt *st, struct proc 
 		vmlab_exit(r->m, p->pid);
 		p->dead = 1;
 		return 0;
+	case VMS_MLOCK:
+	case VMS_MUNLOCK:
+		err = st->op == VMS_MLOCK ? vmlab_mlock(r->m, p->pid, addr, st->len)
+					  : vmlab_munlock(r->m, p->pid, addr, st->len);
+		err = syscall_result(r, st, err);
+		return err < 0 ? -1 : 0;
+	case VMS_OOM_ADJ:
+		err = syscall_result(r, st, vmlab_set_oom_score_adj(r->m, p->pid, (int)st->adj));
+		return err < 0 ? -1 : 0;
+	case VMS_CGROUP_JOIN:
+		err = syscall_result(r, st, vmlab_cgroup_attach(r->m, st->group, p->pid));
+		return err < 0 ? -1 : 0;
 	default:
 		return run_error(r, "internal: unexpected statement");
 	}
@@ -469,6 +496,21 @@ static int run_stmt(struct run *r, const struct vms_stmt *st)
 	case VMS_DROP_CACHES:
 		vmlab_drop_caches(r->m);
 		return 0;
+	case VMS_CGROUP: {
+		int k, err = 0;
+
+		if (st->create) {
+			err = vmlab_cgroup_create(r->m, st->group, st->parent[0] ? st->parent : NULL);
+			if (err)
+				return run_error(r, "cgroup %s: %s (%s)", st->group, vmlab_errno_name(err),
+						 strerror(-err));
+		}
+		for (k = 0; k < st->nsets && !err; k++)
+			err = vmlab_cgroup_set(r->m, st->group, st->sets[k].key, st->sets[k].value);
+		if (err)
+			return run_error(r, "cgroup %s: %s (%s)", st->group, vmlab_errno_name(err), strerror(-err));
+		return 0;
+	}
 	case VMS_ECHO:
 		if (!r->opts->quiet) {
 			if (st->data.bytes)

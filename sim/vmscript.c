@@ -29,6 +29,9 @@ struct parser {
 	int nprocs, capprocs;
 	char (*vars)[VMS_NAME_MAX];
 	int nvars, capvars;
+	char (*groups)[VMS_NAME_MAX];
+	int ngroups, capgroups;
+	int exact_policy; /* machine policy= is an exact one (no cgroups) */
 };
 
 static int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -338,7 +341,8 @@ static const struct {
 	{"sequential", VMLAB_MADV_SEQUENTIAL}, {"willneed", VMLAB_MADV_WILLNEED},
 	{"dontneed", VMLAB_MADV_DONTNEED},   {"dontfork", VMLAB_MADV_DONTFORK},
 	{"dofork", VMLAB_MADV_DOFORK},	   {"hugepage", VMLAB_MADV_HUGEPAGE},
-	{"nohugepage", VMLAB_MADV_NOHUGEPAGE},
+	{"nohugepage", VMLAB_MADV_NOHUGEPAGE}, {"free", VMLAB_MADV_FREE},
+	{"cold", VMLAB_MADV_COLD},	   {"pageout", VMLAB_MADV_PAGEOUT},
 };
 
 static int need(struct parser *p, int ntok, int min, int max, const char *usage)
@@ -370,9 +374,35 @@ static int parse_machine(struct parser *p, struct vms_script *s, char **tok, int
 		} else if (!strcmp(k, "swap")) {
 			if (parse_number(p, v, &n, "machine swap"))
 				return -1;
-			if (n)
-				return fail(p, "machine: swap is not supported in this version (swap=0 only)");
-			s->cfg.swap = 0;
+			if ((n & 4095) || (n && n < 8192) || n > (1ull << 44))
+				return fail(p, "machine: swap=%s must be 0 or a multiple of 4K from 8K to 16T", v);
+			s->cfg.swap = n;
+		} else if (!strcmp(k, "swap_backing")) {
+			/* vmlab extension: where swapped pages live */
+			if (strcmp(v, "memory") && strcmp(v, "file") && strcmp(v, "ramdisk"))
+				return fail(p, "machine: swap_backing must be memory, file or ramdisk");
+			s->cfg.swap_backing = !strcmp(v, "file")      ? VMLAB_SWAP_FILE
+					      : !strcmp(v, "ramdisk") ? VMLAB_SWAP_RAMDISK
+								      : VMLAB_SWAP_MEMORY;
+		} else if (!strcmp(k, "swappiness")) {
+			if (parse_number(p, v, &n, "machine swappiness"))
+				return -1;
+			if (n > 200)
+				return fail(p, "machine: swappiness=%s must be from 0 to 200", v);
+			s->cfg.swappiness = (int)n;
+		} else if (!strcmp(k, "page_cluster")) {
+			if (parse_number(p, v, &n, "machine page_cluster"))
+				return -1;
+			if (n > 31)
+				return fail(p, "machine: page_cluster=%s must be from 0 to 31", v);
+			s->cfg.page_cluster = (int)n;
+		} else if (!strcmp(k, "resident")) {
+			/* vmlab extension: at most this many user pages resident (as replay --resident) */
+			if (parse_number(p, v, &n, "machine resident"))
+				return -1;
+			if (!n)
+				return fail(p, "machine: resident must be at least 1 page");
+			s->cfg.resident_pages = n;
 		} else if (!strcmp(k, "tlb")) {
 			if (parse_number(p, v, &n, "machine tlb"))
 				return -1;
@@ -398,8 +428,15 @@ static int parse_machine(struct parser *p, struct vms_script *s, char **tok, int
 				return fail(p, "machine: cpus=%s must be from 1 to 64", v);
 			s->cfg.nr_cpus = (unsigned)n;
 		} else if (!strcmp(k, "policy")) {
-			if (strcmp(v, "linux"))
-				return fail(p, "machine: policy=%s is not supported in this version (linux only)", v);
+			int exact, future;
+
+			if (strlen(v) >= sizeof(s->cfg.policy) || vmlab_policy_info(v, &exact, &future))
+				return fail(p, "machine: unknown policy '%s' (%s)", v, vmlab_policy_names());
+			if (future)
+				return fail(p, "machine: policy=%s needs to know each access's future; it "
+					       "works with vmlab replay only", v);
+			snprintf(s->cfg.policy, sizeof(s->cfg.policy), "%s", v);
+			p->exact_policy = exact;
 		} else if (!strcmp(k, "thp")) {
 			if (strcmp(v, "never") && strcmp(v, "madvise") && strcmp(v, "always"))
 				return fail(p, "machine: thp must be never, madvise or always");
@@ -492,7 +529,7 @@ static int parse_proc_stmt(struct parser *p, struct vms_stmt *st, char **tok, in
 
 		st->op = VMS_MMAP;
 		if (ntok < 3)
-			return fail(p, "usage: NAME: VAR = mmap LEN PERMS [file=PATH] [offset=N] [fixed=ADDR] [populate]");
+			return fail(p, "usage: NAME: VAR = mmap LEN PERMS [file=PATH] [offset=N] [fixed=ADDR] [populate] [locked]");
 		if (parse_number(p, tok[1], &st->len, "mmap length") || parse_perms(p, tok[2], &st->prot, &st->flags))
 			return -1;
 		for (i = 3; i < ntok; i++) {
@@ -512,6 +549,8 @@ static int parse_proc_stmt(struct parser *p, struct vms_stmt *st, char **tok, in
 				st->has_fixed = 1;
 			} else if (!strcmp(tok[i], "populate")) {
 				st->flags |= VMLAB_MAP_POPULATE;
+			} else if (!strcmp(tok[i], "locked")) {
+				st->flags |= VMLAB_MAP_LOCKED;
 			} else {
 				return fail(p, "mmap: unknown option '%s'", tok[i]);
 			}
@@ -611,6 +650,8 @@ static int parse_proc_stmt(struct parser *p, struct vms_stmt *st, char **tok, in
 			return fail(p, "fork: bad process name '%s'", tok[1]);
 		if (in_list(p->procs, p->nprocs, tok[1]))
 			return fail(p, "fork: process '%s' already exists", tok[1]);
+		if (in_list(p->groups, p->ngroups, tok[1]))
+			return fail(p, "fork: '%s' already names a cgroup", tok[1]);
 		snprintf(st->child, sizeof(st->child), "%s", tok[1]);
 		if (add_name(&p->procs, &p->nprocs, &p->capprocs, tok[1]))
 			return fail(p, "out of memory");
@@ -653,6 +694,30 @@ static int parse_proc_stmt(struct parser *p, struct vms_stmt *st, char **tok, in
 		st->op = VMS_EXIT;
 		if (need(p, ntok, 1, 1, "NAME: exit"))
 			return -1;
+	} else if (!strcmp(verb, "mlock") || !strcmp(verb, "munlock")) {
+		st->op = verb[1] == 'l' ? VMS_MLOCK : VMS_MUNLOCK;
+		if (need(p, ntok, 3, 3, st->op == VMS_MLOCK ? "NAME: mlock ADDR LEN" : "NAME: munlock ADDR LEN") ||
+		    parse_addr(p, tok[1], &st->addr, verb) || parse_number(p, tok[2], &st->len, verb))
+			return -1;
+	} else if (!strcmp(verb, "oom_score_adj")) {
+		uint64_t n;
+
+		st->op = VMS_OOM_ADJ;
+		if (need(p, ntok, 2, 2, "NAME: oom_score_adj -1000..1000"))
+			return -1;
+		if (parse_number(p, tok[1][0] == '-' || tok[1][0] == '+' ? tok[1] + 1 : tok[1], &n, verb))
+			return -1;
+		if (n > 1000)
+			return fail(p, "oom_score_adj: %s is outside -1000..1000", tok[1]);
+		st->adj = tok[1][0] == '-' ? -(int64_t)n : (int64_t)n;
+	} else if (!strcmp(verb, "cgroup")) {
+		st->op = VMS_CGROUP_JOIN;
+		if (need(p, ntok, 2, 2, "NAME: cgroup GROUP   (or / for the root group)"))
+			return -1;
+		if (strcmp(tok[1], "/") && !in_list(p->groups, p->ngroups, tok[1]))
+			return fail(p, "cgroup: no group named '%s' (create it with: cgroup %s ...)", tok[1], tok[1]);
+		if (strcmp(tok[1], "/"))
+			snprintf(st->group, sizeof(st->group), "%s", tok[1]);
 	} else {
 		return fail(p, "unknown statement '%s'", verb);
 	}
@@ -663,7 +728,66 @@ static int parse_proc_stmt(struct parser *p, struct vms_stmt *st, char **tok, in
 
 static const char *const cmp_names[] = {"==", "!=", "<", "<=", ">", ">="};
 static const char *const show_views[] = {"maps",     "smaps",    "status",	 "meminfo", "vmstat",
-					 "buddyinfo", "slabinfo", "vmallocinfo", "zoneinfo", "tlb"};
+					 "buddyinfo", "slabinfo", "vmallocinfo", "zoneinfo", "tlb",
+					 "swaps"};
+/* the files of a memory cgroup that show can print (show FILE GROUP) */
+static const char *const cgroup_files[] = {
+	"memory.current", "memory.peak", "memory.max", "memory.high", "memory.low", "memory.min",
+	"memory.swap.current", "memory.swap.max", "memory.stat", "memory.events", "memory.swap.events"};
+
+/* cgroup NAME [parent=P] [memory.max=SIZE|max] [memory.high=..] [memory.low=..] [memory.min=..]
+ * [memory.swap.max=..]: creates the group the first time, changes its limits later. */
+static int parse_cgroup(struct parser *p, struct vms_stmt *st, char **tok, int ntok)
+{
+	static const char *const keys[] = {"memory.max", "memory.high", "memory.low", "memory.min",
+					   "memory.swap.max"};
+	int i;
+
+	st->op = VMS_CGROUP;
+	if (ntok < 2)
+		return fail(p, "usage: cgroup NAME [parent=GROUP] [memory.max=SIZE|max] ...");
+	if (!valid_name(tok[1]) || strlen(tok[1]) >= 32)
+		return fail(p, "cgroup: bad group name '%s'", tok[1]);
+	if (in_list(p->procs, p->nprocs, tok[1]))
+		return fail(p, "cgroup: '%s' already names a process", tok[1]);
+	if (p->exact_policy)
+		return fail(p, "cgroup: memory cgroups need policy=linux (the exact policies are global)");
+	snprintf(st->group, sizeof(st->group), "%s", tok[1]);
+	st->create = !in_list(p->groups, p->ngroups, tok[1]);
+	for (i = 2; i < ntok; i++) {
+		char *eq = strchr(tok[i], '=');
+		size_t k;
+
+		if (!eq)
+			return fail(p, "cgroup: expected KEY=VALUE, got '%s'", tok[i]);
+		*eq = 0;
+		if (!strcmp(tok[i], "parent")) {
+			if (!st->create)
+				return fail(p, "cgroup: parent= only when the group is created");
+			if (!in_list(p->groups, p->ngroups, eq + 1))
+				return fail(p, "cgroup: no group named '%s'", eq + 1);
+			snprintf(st->parent, sizeof(st->parent), "%s", eq + 1);
+			continue;
+		}
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (!strcmp(tok[i], keys[k]))
+				break;
+		if (k == sizeof(keys) / sizeof(keys[0]))
+			return fail(p, "cgroup: unknown file '%s' (memory.max, memory.high, memory.low, "
+				       "memory.min, memory.swap.max)", tok[i]);
+		if (st->nsets == VMS_MAX_SETS)
+			return fail(p, "cgroup: too many settings");
+		snprintf(st->sets[st->nsets].key, sizeof(st->sets[0].key), "%s", tok[i]);
+		if (!strcmp(eq + 1, "max"))
+			st->sets[st->nsets].value = VMLAB_CGROUP_MAX;
+		else if (parse_number(p, eq + 1, &st->sets[st->nsets].value, tok[i]))
+			return -1;
+		st->nsets++;
+	}
+	if (st->create && add_name(&p->groups, &p->ngroups, &p->capgroups, tok[1]))
+		return fail(p, "out of memory");
+	return 0;
+}
 
 static int parse_line(struct parser *p, struct vms_script *s, char *line)
 {
@@ -705,6 +829,8 @@ static int parse_line(struct parser *p, struct vms_script *s, char *line)
 			return fail(p, "spawn: bad process name '%s'", tok[1]);
 		if (in_list(p->procs, p->nprocs, tok[1]))
 			return fail(p, "spawn: process '%s' already exists", tok[1]);
+		if (in_list(p->groups, p->ngroups, tok[1]))
+			return fail(p, "spawn: '%s' already names a cgroup", tok[1]);
 		snprintf(st->proc, sizeof(st->proc), "%s", tok[1]);
 		return add_name(&p->procs, &p->nprocs, &p->capprocs, tok[1]) ? fail(p, "out of memory") : 0;
 	}
@@ -720,6 +846,8 @@ static int parse_line(struct parser *p, struct vms_script *s, char *line)
 		st->has_data = 1;
 		return 0;
 	}
+	if (!strcmp(tok[0], "cgroup"))
+		return parse_cgroup(p, st, tok, ntok);
 	if (!strcmp(tok[0], "drop_caches")) {
 		st->op = VMS_DROP_CACHES; /* echo 1 > /proc/sys/vm/drop_caches (vmlab extension) */
 		return need(p, ntok, 1, 1, "drop_caches");
@@ -728,6 +856,14 @@ static int parse_line(struct parser *p, struct vms_script *s, char *line)
 		st->op = VMS_SHOW;
 		if (need(p, ntok, 2, 3, "show WHAT [NAME]"))
 			return -1;
+		for (i = 0; i < (int)(sizeof(cgroup_files) / sizeof(cgroup_files[0])); i++)
+			if (!strcmp(tok[1], cgroup_files[i])) {
+				if (ntok != 3 || !in_list(p->groups, p->ngroups, tok[2]))
+					return fail(p, "show %s needs a cgroup name", tok[1]);
+				snprintf(st->what, sizeof(st->what), "%s", tok[1]);
+				snprintf(st->group, sizeof(st->group), "%s", tok[2]);
+				return 0;
+			}
 		for (i = 0; i < (int)(sizeof(show_views) / sizeof(show_views[0])); i++)
 			if (!strcmp(tok[1], show_views[i]))
 				break;
@@ -758,7 +894,10 @@ static int parse_line(struct parser *p, struct vms_script *s, char *line)
 		*dot = 0;
 		snprintf(st->lhs_obj, sizeof(st->lhs_obj), "%s", tok[1]);
 		snprintf(st->lhs_key, sizeof(st->lhs_key), "%s", dot + 1);
-		if (strcmp(st->lhs_obj, "meminfo") && strcmp(st->lhs_obj, "vmstat") &&
+		if (in_list(p->groups, p->ngroups, st->lhs_obj)) {
+			/* a cgroup value: GROUP.memory.current, GROUP.memory.stat.anon, ... */
+			snprintf(st->group, sizeof(st->group), "%s", st->lhs_obj);
+		} else if (strcmp(st->lhs_obj, "meminfo") && strcmp(st->lhs_obj, "vmstat") &&
 		    strcmp(st->lhs_obj, "tlb") && strcmp(st->lhs_obj, "clock") && !in_list(p->procs, p->nprocs, st->lhs_obj))
 			return fail(p, "expect: no process named '%s'", st->lhs_obj);
 		if (!strcmp(st->lhs_obj, "clock") && strcmp(st->lhs_key, "ns") && strcmp(st->lhs_key, "us"))
@@ -837,6 +976,7 @@ int vms_parse_text(const char *name, const char *text, size_t len, struct vms_sc
 	}
 	free(p.procs);
 	free(p.vars);
+	free(p.groups);
 	return ret;
 }
 

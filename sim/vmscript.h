@@ -17,6 +17,15 @@ enum vms_op {
 	VMS_MACHINE, VMS_SPAWN, VMS_MMAP, VMS_MUNMAP, VMS_MPROTECT, VMS_MREMAP, VMS_MSYNC,
 	VMS_BRK, VMS_MADVISE, VMS_STORE, VMS_LOAD, VMS_TOUCH, VMS_FORK, VMS_EXEC, VMS_EXIT,
 	VMS_SHOW, VMS_EXPECT, VMS_DROP_CACHES, VMS_ECHO,
+	VMS_MLOCK, VMS_MUNLOCK, VMS_OOM_ADJ, VMS_CGROUP, VMS_CGROUP_JOIN,
+};
+
+#define VMS_MAX_SETS 8
+
+/* One KEY=VALUE of a cgroup statement (memory.max=64M, ...). */
+struct vms_set {
+	char key[24];
+	uint64_t value; /* bytes, or VMLAB_CGROUP_MAX for "max" */
 };
 
 /* An address: a number, or a variable (possibly `stack`) plus an offset. */
@@ -53,6 +62,13 @@ struct vms_stmt {
 	uint64_t offset;           /* offset= */
 	/* show */
 	char what[32];
+	/* cgroup NAME [parent=P] [memory.KEY=VALUE ...]; NAME: cgroup G */
+	char group[VMS_NAME_MAX];
+	char parent[VMS_NAME_MAX];
+	struct vms_set sets[VMS_MAX_SETS];
+	int nsets;
+	int create;                /* the group's first statement: create it */
+	int64_t adj;               /* oom_score_adj */
 	/* expect */
 	char lhs_obj[VMS_NAME_MAX]; /* process name, "meminfo", "vmstat", "tlb" */
 	char lhs_key[VMS_NAME_MAX];

@@ -4,9 +4,10 @@
  * that Linux does not need to write down: TLB lookup, page walk on a miss, and the retry of the
  * faulting access once the handler has fixed the page tables.
  *
- * Entry points: vmlab_access (the hot path: one TLB probe when it hits), vmlab_load,
- * vmlab_store, vmlab_fill, vmlab_touch, do_user_addr_fault, copy_to_user (the kernel
- * writing a process's memory, as exec does: faults are taken and counted as for the process).
+ * Entry points: vmlab_access (the hot path: one TLB probe when it hits), vmlab_access_recs
+ * (the same for a run of accesses by one process: replay's loop), vmlab_load, vmlab_store,
+ * vmlab_fill, vmlab_touch, do_user_addr_fault, copy_to_user (the kernel writing a process's
+ * memory, as exec does: faults are taken and counted as for the process).
  */
 #include "mm/internal.h"
 
@@ -143,6 +144,9 @@ static int access_slow(struct vmlab *m, struct task_struct *t, uint64_t addr, in
 		if (!err) {
 			tlb_fill(m, addr, *ptep);
 			*pfn = pte_pfn(*ptep);
+			/* an exact policy sees accesses that did not fault (the fault loaded the page) */
+			if (unlikely(m->policy_exact) && tries == 0)
+				policy_access(m, *pfn);
 			return 0;
 		}
 		sig = do_user_addr_fault(m, t, addr, err, f);
@@ -170,6 +174,8 @@ static inline int translate(struct vmlab *m, struct task_struct *t, uint64_t add
 	if (likely(e)) {
 		c->stats.hits++;
 		*pfn = e->pfn;
+		if (unlikely(m->policy_exact))
+			policy_access(m, e->pfn);
 		if (unlikely(explaining(m))) {
 			vmlab_event_t ev = {.type = VMLAB_EV_TLB_HIT, .pid = t->pid, .addr = addr,
 					    .pfn = e->pfn};
@@ -181,27 +187,35 @@ static inline int translate(struct vmlab *m, struct task_struct *t, uint64_t add
 	return access_slow(m, t, addr, kind, pfn, f);
 }
 
-int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind)
+/* The fast path of an access: true when the TLB of the loaded address space holds a
+ * translation allowing kind (counted as a hit). Shared by vmlab_access and
+ * vmlab_access_recs, so both count and model a hit the same way. */
+static inline bool access_hit(struct vmlab *m, struct task_struct *t, uint64_t addr, int kind)
 {
-	struct task_struct *t = likely(m != NULL) ? task_of(m, pid) : NULL;
+	struct cpu *c = &m->cpu;
 	struct tlb_entry *e;
-	struct cpu *c;
-	vmlab_fault_t f;
-	uint64_t pfn;
-	int sig;
 
-	if (unlikely(!t))
-		return m ? -ESRCH : -EINVAL;
-	c = &m->cpu;
-	if (unlikely((unsigned)kind > VMLAB_ACC_EXEC))
-		return -EINVAL;
 	if (likely(t->mm == c->loaded_mm && !explaining(m))) {
 		e = tlb_lookup(c, addr >> PAGE_SHIFT, kind);
 		if (likely(e)) {
 			c->stats.hits++;
-			return 0;
+			if (unlikely(m->policy_exact)) /* an exact policy sees every reference */
+				policy_access(m, e->pfn);
+			return true;
 		}
 	}
+	return false;
+}
+
+/* Everything else: the walk, the fault, the retry (kept out of line: the hit path of the
+ * callers then needs no stack frame). */
+static __attribute__((noinline)) int access_miss(struct vmlab *m, struct task_struct *t, int pid,
+						 uint64_t addr, int kind)
+{
+	vmlab_fault_t f;
+	uint64_t pfn;
+	int sig;
+
 	m->cur_pid = pid;
 	sig = translate(m, t, addr, kind, &pfn, &f);
 	if (unlikely(m->dirty_exceeded))
@@ -209,6 +223,52 @@ int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind)
 	if (unlikely(m->cfg.check))
 		debug_check(m);
 	return sig;
+}
+
+int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind)
+{
+	struct task_struct *t = likely(m != NULL) ? task_of(m, pid) : NULL;
+
+	if (unlikely(!t))
+		return m ? -ESRCH : -EINVAL;
+	if (unlikely((unsigned)kind > VMLAB_ACC_EXEC))
+		return -EINVAL;
+	if (access_hit(m, t, addr, kind))
+		return 0;
+	return access_miss(m, t, pid, addr, kind);
+}
+
+size_t vmlab_access_recs(vmlab_t *m, int pid, const vmlab_trace_rec_t *r, size_t n, int *sig)
+{
+	struct task_struct *t = likely(m != NULL) ? task_of(m, pid) : NULL;
+	size_t i;
+
+	if (unlikely(!sig || !n || !r))
+		return 0;
+	*sig = 0;
+	if (unlikely(!t)) {
+		*sig = m ? -ESRCH : -EINVAL;
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		int kind = r[i].kind;
+
+		if (unlikely((unsigned)kind > VMLAB_ACC_EXEC)) {
+			*sig = -EINVAL;
+			return i + 1;
+		}
+		if (access_hit(m, t, r[i].addr, kind))
+			continue;
+		*sig = access_miss(m, t, pid, r[i].addr, kind);
+		if (*sig)
+			return i + 1;
+		/* reclaim in that fault may have had the OOM killer choose this process: the next
+		 * call then gets -ESRCH, as vmlab_access would */
+		t = task_of(m, pid);
+		if (unlikely(!t))
+			return i + 1;
+	}
+	return n;
 }
 
 /* Copies between buf and [addr, addr+len) of pid, one page at a time. op: 0 load, 1 store,
@@ -230,6 +290,7 @@ static int user_copy(struct vmlab *m, int pid, uint64_t addr, void *buf, uint64_
 	m->cur_pid = pid;
 	while (len) {
 		uint64_t off = addr & (PAGE_SIZE - 1), n = PAGE_SIZE - off, pfn;
+		struct page *pg;
 		uint8_t *frame;
 
 		if (n > len)
@@ -237,6 +298,15 @@ static int user_copy(struct vmlab *m, int pid, uint64_t addr, void *buf, uint64_
 		sig = translate(m, t, addr, op ? VMLAB_ACC_WRITE : VMLAB_ACC_READ, &pfn, &f);
 		if (sig)
 			break;
+		pg = pfn_to_page(m, pfn);
+		if (unlikely(pg->flags & PG_zerofill)) {
+			if (op == 0) { /* a lazily zeroed page: it reads zeros, nothing to zero yet */
+				memset(b, 0, n);
+				b += n;
+				goto next;
+			}
+			page_bytes(m, pg); /* written now: zeroed first */
+		}
 		frame = (uint8_t *)pfn_to_virt(m, pfn) + off;
 		if (op == 0) {
 			memcpy(b, frame, n);
@@ -247,6 +317,7 @@ static int user_copy(struct vmlab *m, int pid, uint64_t addr, void *buf, uint64_
 		} else {
 			memset(frame, *(int *)buf, n);
 		}
+next:
 		addr += n;
 		len -= n;
 		if (unlikely(m->dirty_exceeded))
@@ -270,16 +341,16 @@ int copy_to_user(struct vmlab *m, struct task_struct *t, uint64_t addr, const vo
 	m->cur_pid = t->pid;
 	while (len) {
 		uint64_t off = addr & (PAGE_SIZE - 1), n = MIN(PAGE_SIZE - off, len), pfn;
-		uint8_t *frame;
+		struct page *pg;
 
 		if (translate(m, t, addr, VMLAB_ACC_WRITE, &pfn, &f))
 			return -EFAULT;
-		frame = (uint8_t *)pfn_to_virt(m, pfn) + off;
+		pg = pfn_to_page(m, pfn);
 		if (b) {
-			memcpy(frame, b, n);
+			memcpy(page_bytes(m, pg) + off, b, n); /* a lazily zeroed page is zeroed first */
 			b += n;
-		} else {
-			memset(frame, 0, n);
+		} else if (!(pg->flags & PG_zerofill)) {
+			memset(page_bytes(m, pg) + off, 0, n); /* (a lazily zeroed one reads zeros) */
 		}
 		addr += n;
 		len -= n;

@@ -101,6 +101,41 @@ static inline int pte_special(pteval_t e)
 	return (e & _PAGE_SPECIAL) != 0;
 }
 
+/* ---- swap entries in non-present PTEs (arch/x86/include/asm/pgtable_64.h, since 4.18) ----
+ *
+ *   63   59 58                                            9  8  7       4  3  2  1  0
+ *  +-------+-----------------------------------------------+--+--+-------+--+--+--+--+
+ *  | type  |        ~offset (bitwise inverted, 50 bits)    |0 |0 |  0    |EX|UW|SD| 0|
+ *  +-------+-----------------------------------------------+--+--+-------+--+--+--+--+
+ *
+ * P (bit 0) and PROTNONE (bit 8) are clear, so neither the CPU nor pte_present() sees a
+ * page; the offset is inverted so that a stale entry points at non-existent high physical
+ * memory (the L1TF mitigation). Bit 3 remembers that the page was exclusive to this mm
+ * (_PAGE_SWP_EXCLUSIVE, 5.19+), bit 1 soft-dirty, bit 2 uffd-wp (unused here). */
+#define SWP_TYPE_BITS 5
+#define SWP_OFFSET_FIRST_BIT 9
+#define SWP_OFFSET_SHIFT (SWP_OFFSET_FIRST_BIT + SWP_TYPE_BITS)
+#define _PAGE_SWP_SOFT_DIRTY _PAGE_RW
+#define _PAGE_SWP_EXCLUSIVE _PAGE_PWT
+
+static inline pteval_t swp_pte(unsigned type, uint64_t offset)
+{
+	return ((~offset << SWP_OFFSET_SHIFT) >> SWP_TYPE_BITS) | ((pteval_t)type << (64 - SWP_TYPE_BITS));
+}
+static inline unsigned swp_pte_type(pteval_t e)
+{
+	return (unsigned)(e >> (64 - SWP_TYPE_BITS));
+}
+static inline uint64_t swp_pte_offset(pteval_t e)
+{
+	return ~e << SWP_TYPE_BITS >> SWP_OFFSET_SHIFT;
+}
+/* A swap entry: not none, not present. */
+static inline int is_swap_pte(pteval_t e)
+{
+	return e != 0 && !(e & (_PAGE_PRESENT | _PAGE_PROTNONE));
+}
+
 /* x86 page-fault error code bits (arch/x86/include/asm/trap_pf.h). */
 #define X86_PF_PROT (1u << 0)
 #define X86_PF_WRITE (1u << 1)

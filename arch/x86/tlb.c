@@ -8,7 +8,8 @@
  * The TLB itself is set-associative: sets x ways entries, tagged by (virtual page, ASID).
  * Simplifications: replacement within a set is round-robin (hardware uses pseudo-LRU); only
  * user translations are cached (vmlab makes no kernel-mode accesses through the TLB), so there
- * are no global entries; one CPU runs every access, so there are no shootdown IPIs.
+ * are no global entries; one CPU runs every access, so there are no shootdown IPIs; fetches
+ * (replay's lackey I records) use the same TLB as loads and stores (no separate iTLB).
  */
 #include <stdlib.h>
 
@@ -34,7 +35,7 @@ int tlb_init(struct vmlab *m)
 		return -ENOMEM;
 	for (i = 0; i < entries; i++)
 		c->tlb[i].vpn = TLB_INVALID;
-	c->pde_va = TLB_INVALID;
+	pde_cache_flush(c);
 	return 0;
 }
 
@@ -62,7 +63,7 @@ static void flush_asid(struct vmlab *m, uint16_t asid)
 	for (i = 0; i < n; i++)
 		if (c->tlb[i].asid == asid)
 			c->tlb[i].vpn = TLB_INVALID;
-	c->pde_va = TLB_INVALID; /* flushes drop the paging-structure caches too */
+	pde_cache_flush(c); /* flushes drop the paging-structure caches too */
 	c->stats.flush_all++;
 	if (unlikely(explaining(m)))
 		flush_event(m, 0, 0);
@@ -78,7 +79,8 @@ static void flush_one(struct vmlab *m, uint64_t vpn)
 	for (w = 0; w < c->tlb_ways; w++)
 		if (set[w].vpn == vpn && set[w].asid == c->loaded_asid)
 			set[w].vpn = TLB_INVALID;
-	c->pde_va = TLB_INVALID; /* invlpg invalidates paging-structure cache entries too */
+	/* Simplification: invlpg keeps the paging-structure cache (x86 drops it). It holds where a
+	 * region's PTE table is, which a PTE change does not move; freeing the table drops it. */
 	c->stats.flush_one++;
 }
 
@@ -118,7 +120,7 @@ void switch_mm(struct vmlab *m, struct mm_struct *next)
 	if (c->loaded_mm == next)
 		return;
 	c->loaded_mm = next;
-	c->pde_va = TLB_INVALID;
+	pde_cache_flush(c);
 	if (!m->cfg.pcid) {
 		/* a CR3 write without PCID drops every non-global entry */
 		flush_asid(m, 0);
@@ -201,7 +203,7 @@ void tlb_mm_gone(struct vmlab *m, struct mm_struct *mm)
 	if (c->loaded_mm == mm) {
 		if (!m->cfg.pcid)
 			flush_asid(m, 0);
-		c->pde_va = TLB_INVALID;
+		pde_cache_flush(c);
 		c->loaded_mm = NULL;
 		c->loaded_asid = 0;
 	}

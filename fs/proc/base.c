@@ -43,6 +43,8 @@ int vmlab_show(vmlab_t *m, const char *what, int pid, char **out)
 		proc_slabinfo(m, &s);
 	else if (!strcmp(what, "vmallocinfo"))
 		proc_vmallocinfo(m, &s);
+	else if (!strcmp(what, "swaps"))
+		proc_swaps(m, &s);
 	else
 		return -ENOENT;
 	if (s.oom) {

@@ -9,7 +9,6 @@
  *
  * Simplifications (the value, not the line, differs from Linux):
  *  - Buffers is 0: vmlab has no block devices (nr_blockdev_pages).
- *  - SwapFree equals SwapTotal: vmlab configures swap space but never swaps out.
  *  - Percpu is 0: vmlab does not model the per-CPU allocator's chunks.
  *  - the hugetlb block is all zeros (no hugetlbfs pool), Hugepagesize is x86_64's 2048 kB.
  *  - DirectMap*: the sizes arch/x86/mmu.c's paging_init mapped the direct map with (1 GiB
@@ -68,7 +67,7 @@ void proc_meminfo(struct vmlab *m, struct seq_file *s)
 	uint64_t swapcache = node(m, NR_SWAPCACHE), file = node(m, NR_FILE_PAGES);
 	uint64_t sreclaim = node(m, NR_SLAB_RECLAIMABLE_B);
 	uint64_t sunreclaim = node(m, NR_SLAB_UNRECLAIMABLE_B);
-	uint64_t swap_pages = m->cfg.swap >> PAGE_SHIFT, buffers = 0;
+	uint64_t swap_pages = m->total_swap_pages, buffers = 0;
 	/* Cached = file pages - swap cache - buffers, never below 0 */
 	uint64_t cached = file > swapcache + buffers ? file - swapcache - buffers : 0;
 
@@ -87,7 +86,7 @@ void proc_meminfo(struct vmlab *m, struct seq_file *s)
 	P("Unevictable:    ", node(m, NR_UNEVICTABLE));
 	P("Mlocked:        ", zone_sum(m, NR_MLOCK));
 	P("SwapTotal:      ", swap_pages);
-	P("SwapFree:       ", swap_pages);
+	P("SwapFree:       ", clamp_counter(m->nr_swap_pages));
 	P("Dirty:          ", node(m, NR_FILE_DIRTY));
 	P("Writeback:      ", node(m, NR_WRITEBACK));
 	P("AnonPages:      ", node(m, NR_ANON_MAPPED));

@@ -36,6 +36,11 @@ void proc_buddyinfo(struct vmlab *m, struct seq_file *s);
 void proc_zoneinfo(struct vmlab *m, struct seq_file *s);
 void proc_slabinfo(struct vmlab *m, struct seq_file *s);
 void proc_vmallocinfo(struct vmlab *m, struct seq_file *s);
+void proc_swaps(struct vmlab *m, struct seq_file *s);
+/* cgroup.c: a memory cgroup's files; -ENOENT for a file it does not have. */
+int cgroup_file_show(struct vmlab *m, struct mem_cgroup *memcg, const char *file, struct seq_file *s);
+/* A memory.stat or memory.events value of the group; -ENOENT when there is no such key. */
+int cgroup_stat_value(struct vmlab *m, struct mem_cgroup *memcg, const char *key, uint64_t *val);
 
 /* task_mmu.c: the memory lines of status (VmPeak .. HugetlbPages). */
 void task_mem(struct seq_file *s, const struct mm_struct *mm);

@@ -136,9 +136,11 @@ static void smaps_pte_entry(void *ctx, uint64_t addr, pteval_t *ptep)
 
 	(void)addr;
 	if (!pte_present(pte)) {
-		if (pte) { /* a swap entry: vmlab keeps no swap counts, so it counts as private */
+		if (pte) { /* a swap entry: shared by swap_count PTEs (after fork) */
+			int count = __swap_count(mss->m, pte_to_swp_entry(pte));
+
 			mss->swap += PAGE_SIZE;
-			mss->swap_pss += PAGE_SIZE << PSS_SHIFT;
+			mss->swap_pss += ((uint64_t)PAGE_SIZE << PSS_SHIFT) / (uint64_t)(count > 1 ? count : 1);
 		}
 		return;
 	}
@@ -227,6 +229,14 @@ void proc_smaps(struct vmlab *m, struct task_struct *t, struct seq_file *s)
 		struct mem_size_stats mss = {.m = m, .locked = (v->vm_flags & VM_LOCKED) != 0};
 
 		walk_page_range(m, t->mm, v->vm_start, v->vm_end, smaps_pte_entry, &mss);
+		/* shmem_swap_usage: a shmem object's pages on swap count for the VMA mapping them
+		 * (Linux does this when the whole object is mapped shared, as vmlab's always is) */
+		if (v->vm_file && v->vm_file->f_inode->shmem) {
+			uint64_t sw = shmem_swap_usage(m, v) << PAGE_SHIFT;
+
+			mss.swap += sw;
+			mss.swap_pss += sw << PSS_SHIFT;
+		}
 		show_map_vma(s, t->mm, v);
 		show_smap(s, v->vm_end - v->vm_start, &mss, v->vm_flags);
 	}

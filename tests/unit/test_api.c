@@ -1,5 +1,6 @@
 /* tests/unit/test_api.c - the bad-input catalogue of the public API (docs/bad-input.md):
  * every invalid form gets its documented error, never a crash. One CHECK per catalogue row. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "include/vmlab.h"
@@ -35,6 +36,22 @@ static void machine_calls(void)
 	cfg.ram = (64ull << 20) + 1; /* not a multiple of 4K */
 	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
 	cfg.ram = 2ull << 40; /* above 1 TiB */
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	/* an exact policy with a resident limit, and swap: accepted */
+	vmlab_config_default(&cfg);
+	snprintf(cfg.policy, sizeof(cfg.policy), "lru");
+	cfg.resident_pages = 100;
+	CHECK_EQ(vmlab_create(&cfg, &x), 0);
+	vmlab_destroy(x);
+	vmlab_config_default(&cfg);
+	cfg.swap = 64ull << 20;
+	CHECK_EQ(vmlab_create(&cfg, &x), 0);
+	vmlab_destroy(x);
+	vmlab_config_default(&cfg);
+	snprintf(cfg.policy, sizeof(cfg.policy), "nosuch");
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	vmlab_config_default(&cfg);
+	memset(cfg.policy, 'x', sizeof(cfg.policy)); /* no NUL */
 	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
 	vmlab_config_default(&cfg);
 	cfg.tlb_entries = 0;
@@ -133,6 +150,62 @@ static void accesses(void)
 	CHECK_EQ(f.addr, 0);
 	/* an access that wraps around the end of the address space stops at the first fault */
 	CHECK_EQ(vmlab_touch(m, pid, 0xfffffffffffff000ull, 8192, VMLAB_ACC_READ, &f), VMLAB_SIGSEGV);
+	{
+		/* the batch form: the calls it stands for, the first failure's result */
+		vmlab_trace_rec_t r[3] = {{.addr = 0x10000000, .kind = 0}, {.addr = 0x20000000, .kind = 9},
+					  {.addr = 0, .kind = 0}};
+		int sig = 5;
+
+		CHECK_EQ(vmlab_access_recs(NULL, pid, r, 3, &sig), 1);
+		CHECK_EQ(sig, -EINVAL);
+		CHECK_EQ(vmlab_access_recs(m, 9999, r, 3, &sig), 1);
+		CHECK_EQ(sig, -ESRCH);
+		CHECK_EQ(vmlab_access_recs(m, pid, r, 0, &sig), 0);
+		CHECK_EQ(vmlab_access_recs(m, pid, r, 3, NULL), 0);
+		CHECK_EQ(vmlab_access_recs(m, pid, r, 3, &sig), 2); /* an unknown kind */
+		CHECK_EQ(sig, -EINVAL);
+		CHECK_EQ(vmlab_access_recs(m, pid, r + 2, 1, &sig), 1); /* unmapped: SIGSEGV */
+		CHECK_EQ(sig, VMLAB_SIGSEGV);
+	}
+}
+
+static void trace_calls(void)
+{
+	vmlab_replay_opts_t ro = {0};
+	vmlab_mrc_opts_t mo;
+	vmlab_trace_t *t = NULL;
+	vmlab_trace_writer_t *w = NULL;
+	vmlab_trace_rec_t r = {.addr = 0x10000000, .size = 0, .kind = 0, .pid = 1};
+	uint64_t a = 1, b = 1;
+	FILE *null = fopen("/dev/null", "w");
+
+	memset(&mo, 0, sizeof(mo));
+	CHECK_EQ(vmlab_replay(NULL, &ro, null, null), 2);
+	CHECK_EQ(vmlab_replay("x", NULL, null, null), 2);
+	CHECK_EQ(vmlab_replay("x", &ro, NULL, null), 2);
+	CHECK_EQ(vmlab_mrc(NULL, &mo, null, null), 2);
+	CHECK_EQ(vmlab_mrc("x", &mo, null, NULL), 2);
+	CHECK_EQ(vmlab_trace_open(NULL, 0, &t, null), 2);
+	CHECK_EQ(vmlab_trace_open("/dev/null", 0, NULL, null), 2);
+	CHECK_EQ(vmlab_trace_open("/dev/null", 9, &t, null), 2);
+	CHECK(t == NULL);
+	CHECK_EQ(vmlab_trace_fdopen(-1, "x", 0, &t, null), 2);
+	CHECK_EQ(vmlab_trace_read(NULL, &r, NULL, 1), 0);
+	CHECK_EQ(vmlab_trace_next(NULL, &r), 0);
+	CHECK(vmlab_trace_error(NULL) == NULL);
+	CHECK_EQ(vmlab_trace_format(NULL), VMLAB_TRACE_AUTO);
+	vmlab_trace_progress(NULL, &a, &b);
+	CHECK(a == 0 && b == 0);
+	vmlab_trace_close(NULL);
+	CHECK_EQ(vmlab_trace_writer_open(NULL, "x", VMLAB_TRACE_VMT, 0, &w, null), 2);
+	CHECK_EQ(vmlab_trace_writer_open(null, "x", VMLAB_TRACE_AUTO, 0, &w, null), 2);
+	CHECK(w == NULL);
+	CHECK_EQ(vmlab_trace_writer_open(null, "x", VMLAB_TRACE_VMT, 0, &w, null), 0);
+	CHECK_EQ(vmlab_trace_write(NULL, &r), -1);
+	CHECK_EQ(vmlab_trace_write(w, &r), -1); /* size 0 */
+	CHECK_EQ(vmlab_trace_writer_close(w, null), 2);
+	CHECK_EQ(vmlab_trace_writer_close(NULL, null), 2);
+	fclose(null);
 }
 
 static void views(void)
@@ -166,6 +239,96 @@ static void views(void)
 	CHECK_EQ(vmlab_run_script(NULL, NULL, NULL, NULL), 2);
 }
 
+/* swap, policies, mlock, oom_score_adj and memory cgroups */
+static void reclaim_calls(void)
+{
+	vmlab_config_t cfg;
+	vmlab_t *x = (vmlab_t *)1, *e;
+	uint64_t a, v;
+	char *out;
+	int exact = -1, future = -1;
+
+	vmlab_config_default(&cfg);
+	cfg.swap = 5000; /* not a multiple of 4K */
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	cfg.swap = 4096; /* only the header page */
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	vmlab_config_default(&cfg);
+	cfg.swappiness = 201;
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	cfg.swappiness = -1;
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	vmlab_config_default(&cfg);
+	cfg.page_cluster = 32;
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	vmlab_config_default(&cfg);
+	snprintf(cfg.policy, sizeof(cfg.policy), "mru");
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	memset(cfg.policy, 'x', sizeof(cfg.policy)); /* not NUL-terminated */
+	CHECK_EQ(vmlab_create(&cfg, &x), -EINVAL);
+	CHECK(x == NULL);
+	CHECK_EQ(vmlab_policy_info("mru", &exact, &future), -ENOENT);
+	CHECK_EQ(vmlab_policy_info(NULL, NULL, NULL), -ENOENT);
+	CHECK_EQ(vmlab_policy_info("opt", &exact, &future), 0);
+	CHECK(exact == 1 && future == 1);
+	CHECK(strstr(vmlab_policy_names(), "clock") != NULL);
+	vmlab_set_next_use(NULL, 1); /* no-op */
+
+	CHECK_EQ(vmlab_mlock(NULL, pid, 0, 4096), -ESRCH);
+	CHECK_EQ(vmlab_mlock(m, 9999, 0, 4096), -ESRCH);
+	CHECK_EQ(vmlab_mlock(m, pid, 0x10000, 4096), -ENOMEM);  /* nothing mapped there */
+	CHECK_EQ(vmlab_munlock(m, pid, 0x10000, 4096), -ENOMEM);
+	CHECK_EQ(vmlab_mlock(m, pid, 0x10000, UINT64_MAX), -ENOMEM); /* wraps */
+	CHECK_EQ(vmlab_mmap(m, pid, 0, 8192, VMLAB_PROT_READ | VMLAB_PROT_WRITE, VMLAB_MAP_PRIVATE, &a), 0);
+	CHECK_EQ(vmlab_mlock(m, pid, a + 1, 100), 0); /* the start is rounded down */
+	CHECK_EQ(vmlab_task_stat(m, pid, "VmLck", &v), 0);
+	CHECK_EQ(v, 4096);
+	CHECK_EQ(vmlab_madvise(m, pid, a, 8192, VMLAB_MADV_DONTNEED), -EINVAL); /* a locked VMA */
+	CHECK_EQ(vmlab_madvise(m, pid, a, 8192, VMLAB_MADV_PAGEOUT), -EINVAL);
+	CHECK_EQ(vmlab_munlock(m, pid, a, 8192), 0);
+	CHECK_EQ(vmlab_madvise(m, pid, a, 8192, VMLAB_MADV_FREE), 0);
+	CHECK_EQ(vmlab_madvise(m, pid, vmlab_stack_top(m, pid) - 4096, 4096, VMLAB_MADV_COLD), 0);
+	CHECK_EQ(vmlab_set_oom_score_adj(m, pid, 1001), -EINVAL);
+	CHECK_EQ(vmlab_set_oom_score_adj(m, pid, -1001), -EINVAL);
+	CHECK_EQ(vmlab_set_oom_score_adj(m, 9999, 0), -ESRCH);
+	CHECK_EQ(vmlab_set_oom_score_adj(m, pid, -1000), 0);
+
+	CHECK_EQ(vmlab_cgroup_create(NULL, "g", NULL), -EINVAL);
+	CHECK_EQ(vmlab_cgroup_create(m, NULL, NULL), -EINVAL);
+	CHECK_EQ(vmlab_cgroup_create(m, "9g", NULL), -EINVAL);
+	CHECK_EQ(vmlab_cgroup_create(m, "a-b", NULL), -EINVAL);
+	CHECK_EQ(vmlab_cgroup_create(m, "g", "nope"), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_create(m, "g", NULL), 0);
+	CHECK_EQ(vmlab_cgroup_create(m, "g", NULL), -EEXIST);
+	CHECK_EQ(vmlab_cgroup_create(m, "h", "g"), 0);
+	CHECK_EQ(vmlab_cgroup_set(m, "nope", "memory.max", 1 << 20), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_set(m, "g", "memory.maximum", 1 << 20), -EINVAL);
+	CHECK_EQ(vmlab_cgroup_set(m, "g", NULL, 1 << 20), -EINVAL);
+	CHECK_EQ(vmlab_cgroup_set(NULL, "g", "memory.max", 1 << 20), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_set(m, "g", "memory.max", VMLAB_CGROUP_MAX), 0);
+	CHECK_EQ(vmlab_cgroup_attach(m, "g", 9999), -ESRCH);
+	CHECK_EQ(vmlab_cgroup_attach(m, "nope", pid), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_attach(m, "h", pid), 0);
+	CHECK_EQ(vmlab_cgroup_attach(m, NULL, pid), 0); /* back to the root */
+	CHECK_EQ(vmlab_cgroup_read(m, "g", "memory.bogus", &v), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_read(m, "nope", "memory.current", &v), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_read(m, "g", "memory.current", NULL), -ENOENT);
+	CHECK_EQ(vmlab_cgroup_read(m, "g", "memory.max", &v), 0);
+	CHECK(v == VMLAB_CGROUP_MAX);
+	CHECK_EQ(vmlab_cgroup_show(m, "g", "memory.bogus", &out), -ENOENT);
+	CHECK(out == NULL);
+	CHECK_EQ(vmlab_cgroup_show(m, "g", "memory.stat", NULL), -EFAULT);
+	CHECK_EQ(vmlab_cgroup_show(m, "g", "memory.max", &out), 0);
+	CHECK(!strcmp(out, "max\n"));
+	free(out);
+	/* groups and the exact policies do not mix */
+	vmlab_config_default(&cfg);
+	snprintf(cfg.policy, sizeof(cfg.policy), "lru");
+	CHECK_EQ(vmlab_create(&cfg, &e), 0);
+	CHECK_EQ(vmlab_cgroup_create(e, "g", NULL), -EINVAL);
+	vmlab_destroy(e);
+}
+
 int main(void)
 {
 	setup();
@@ -173,7 +336,9 @@ int main(void)
 	RUN(process_calls);
 	RUN(syscalls);
 	RUN(accesses);
+	RUN(trace_calls);
 	RUN(views);
+	RUN(reclaim_calls);
 	vmlab_destroy(m);
 	TEST_EXIT();
 }

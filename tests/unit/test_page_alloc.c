@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "mm/internal.h"
+#include "mm/policy/policy.h"
 #include "test.h"
 
 /* ---- a machine with only the page allocator ------------------------------------------------- */
@@ -21,7 +22,6 @@
 static struct vmlab *machine(uint64_t ram, unsigned nr_cpus)
 {
 	struct vmlab *m = calloc(1, sizeof(*m));
-	int i;
 
 	vmlab_config_default(&m->cfg);
 	m->cfg.ram = ram;
@@ -40,8 +40,9 @@ static struct vmlab *machine(uint64_t ram, unsigned nr_cpus)
 	INIT_LIST_HEAD(&m->slab_caches);
 	INIT_LIST_HEAD(&m->vmap_areas);
 	INIT_LIST_HEAD(&m->file_inodes);
-	for (i = 0; i < NR_LRU_LISTS; i++)
-		INIT_LIST_HEAD(&m->lru_lists[i]);
+	INIT_LIST_HEAD(&m->shmem_inodes);
+	mem_cgroup_init(m);
+	m->policy = vm_policy_find("linux");
 	return m;
 }
 

@@ -9,12 +9,12 @@
 #include <sys/mman.h>
 
 #include "mm/internal.h"
+#include "mm/policy/policy.h"
 #include "test.h"
 
 static struct vmlab *machine(uint64_t ram, unsigned nr_cpus)
 {
 	struct vmlab *m = calloc(1, sizeof(*m));
-	int i;
 
 	vmlab_config_default(&m->cfg);
 	m->cfg.ram = ram;
@@ -33,8 +33,9 @@ static struct vmlab *machine(uint64_t ram, unsigned nr_cpus)
 	INIT_LIST_HEAD(&m->slab_caches);
 	INIT_LIST_HEAD(&m->vmap_areas);
 	INIT_LIST_HEAD(&m->file_inodes);
-	for (i = 0; i < NR_LRU_LISTS; i++)
-		INIT_LIST_HEAD(&m->lru_lists[i]);
+	INIT_LIST_HEAD(&m->shmem_inodes);
+	mem_cgroup_init(m);
+	m->policy = vm_policy_find("linux");
 	CHECK_EQ(page_alloc_init(m), 0);
 	CHECK_EQ(kmem_cache_init(m), 0);
 	return m;
@@ -148,7 +149,7 @@ static void kmalloc_geometry(void)
 	CHECK_EQ(m1->xa_node_cachep->object_size, sizeof(struct xa_node));
 	CHECK(!strcmp(m1->file_cachep->name, "filp"));
 	CHECK(!strcmp(m1->inode_cachep->name, "shmem_inode_cache"));
-	CHECK_EQ(m1->inode_cachep->object_size, sizeof(struct inode) + sizeof(struct address_space));
+	CHECK_EQ(m1->inode_cachep->object_size, shmem_inode_size());
 	CHECK(m1->mapping_cachep == NULL);
 	{
 		struct list_head *pos;
