@@ -264,6 +264,7 @@ int bprm_execve(struct vmlab *m, struct task_struct *t, struct linux_binprm *bpr
 	mm = kmem_cache_alloc(m, m->mm_cachep);
 	if (!mm)
 		return exec_fail(m, -ENOMEM, "%s: out of memory", bprm->filename);
+	mm->memcg = t->memcg; /* the task's memory cgroup is charged for the new mm's pages */
 	err = mm_init_layout(m, mm, &top);
 	if (err) {
 		if (mm->pgd)
