@@ -110,8 +110,8 @@ static int apply_lock(struct vmlab *m, struct task_struct *t, uint64_t start, ui
 		struct mlock_ctx mc = {m, lock};
 		bool was = (vma->vm_flags & VM_LOCKED) != 0;
 
-		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
-			flags &= ~VM_LOCKED; /* VM_SPECIAL mappings are never locked */
+		if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_MIXEDMAP))
+			flags &= ~VM_LOCKED; /* VM_SPECIAL mappings ([vdso] too) are never locked */
 		err = vma_modify_flags(m, mm, vma, s, e, flags);
 		if (err)
 			return err;
