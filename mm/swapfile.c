@@ -399,7 +399,8 @@ int check_swap(struct vmlab *m, uint64_t *offs, size_t nrefs, char *err, size_t 
 	if (!m->nr_swapfiles)
 		return 0;
 	si = m->swap_info[0];
-	qsort(offs, nrefs, sizeof(*offs), cmp_u64);
+	if (nrefs) /* (offs may be NULL then) */
+		qsort(offs, nrefs, sizeof(*offs), cmp_u64);
 	for (i = 0; i < nrefs; i++) {
 		uint32_t want = refs_of(offs, nrefs, offs[i]);
 
