@@ -1,7 +1,8 @@
 /* tests/unit/test_exec.c - vmlab_exec through the public API: the initial stack (argc, argv,
  * envp, the auxiliary vector with real bytes behind its pointers), the program's and the
  * loader's headers in memory, bss zeroed, errors that leave the process as it was (ENOENT,
- * E2BIG), an empty argv, counters kept across exec, fork after exec, and a second exec.
+ * E2BIG), an empty argv, counters kept across exec, mlock of [vdso] and [vvar] (which locks
+ * nothing), fork after exec, and a second exec.
  * Uses /bin/true and its libraries (every Debian machine has them); skips when absent. */
 #include <elf.h>
 #include <errno.h>
@@ -193,6 +194,37 @@ static void empty_argv_and_counters(void)
 	CHECK_EQ(u64(sp + 16), 0);
 }
 
+/* The [vdso] and [vvar] mappings are VM_SPECIAL: mlock succeeds over them but locks nothing
+ * (their pages are the kernel's, never on an LRU list). */
+static void mlock_special(void)
+{
+	const char *names[] = {"[vdso]", "[vvar]"};
+	char *maps = NULL, *smaps = NULL;
+	unsigned i;
+
+	vmlab_show(m, "maps", pid, &maps);
+	for (i = 0; maps && i < 2; i++) {
+		char *line = strstr(maps, names[i]), *bol;
+		unsigned long long start = 0, end = 0;
+		uint8_t byte;
+
+		CHECK(line != NULL);
+		if (!line)
+			continue;
+		for (bol = line; bol > maps && bol[-1] != '\n'; bol--)
+			;
+		CHECK_EQ(sscanf(bol, "%llx-%llx", &start, &end), 2);
+		CHECK_EQ(vmlab_load(m, pid, start, &byte, 1, NULL), 0); /* mapped before the mlock */
+		CHECK_EQ(vmlab_mlock(m, pid, start, end - start), 0);
+		CHECK_EQ(vmlab_check(m, NULL, 0), 0);
+	}
+	vmlab_show(m, "smaps", pid, &smaps);
+	CHECK(smaps && !strstr(smaps, " lo "));           /* no VMA got VM_LOCKED */
+	CHECK(smaps && !strstr(smaps, "\nLocked:              4 kB")); /* nor a locked page */
+	free(maps);
+	free(smaps);
+}
+
 static void fork_after_exec(void)
 {
 	char *a = NULL, *b = NULL;
@@ -285,6 +317,7 @@ int main(void)
 	RUN(memory_contents);
 	RUN(errors_keep_the_process);
 	RUN(empty_argv_and_counters);
+	RUN(mlock_special);
 	RUN(fork_after_exec);
 	RUN(fuzz_headers);
 	TEST_EXIT();
