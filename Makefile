@@ -23,7 +23,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BINS:= $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 HEADERS   := $(wildcard include/*.h lib/*.h arch/x86/*.h mm/*.h kernel/*.h fs/*.h fs/proc/*.h sim/*.h tests/unit/*.h)
 
-.PHONY: all deps demo test asan bench install clean soak fuzz fuzz-trace valgrind
+.PHONY: all deps demo test asan bench install clean soak fuzz fuzz-deps valgrind
 all: $(BUILD)/vmlab $(BUILD)/libvmlab.a $(UNIT_BINS)
 
 deps:
@@ -82,26 +82,27 @@ soak: deps
 	@$(MAKE) --no-print-directory $(BUILD)/tests/test_random
 	SOAK_SECONDS=$(SOAK_SECONDS) ./$(BUILD)/tests/test_random
 
-# libFuzzer (clang) on the scenario parser and runner: make fuzz FUZZ_SECONDS=600
+# libFuzzer (clang, Debian's libclang-rt): every tests/fuzz/fuzz_NAME.c is a harness with its
+# seed corpus in tests/fuzz/corpus/NAME. `make fuzz` runs each for FUZZ_SECONDS (default 60);
+# `make fuzz-NAME` one of them. New inputs go to build-fuzz/corpus-NAME (the committed corpus
+# is only read); a crash leaves build-fuzz/crash-* and fails the target.
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS := $(filter-out cli/%,$(LIB_SRCS))
-build-fuzz/fuzz_vmscript: tests/fuzz/fuzz_vmscript.c $(FUZZ_SRCS) $(HEADERS)
+FUZZ_NAMES := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_CC ?= clang
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(HEADERS)
 	@mkdir -p build-fuzz
-	clang -std=c11 -D_GNU_SOURCE -Iinclude -I. -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -o $@ tests/fuzz/fuzz_vmscript.c $(FUZZ_SRCS) -lzstd -lm -lpthread
-build-fuzz/fuzz_trace: tests/fuzz/fuzz_trace.c $(FUZZ_SRCS) $(HEADERS)
-	@mkdir -p build-fuzz
-	clang -std=c11 -D_GNU_SOURCE -Iinclude -I. -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -o $@ tests/fuzz/fuzz_trace.c $(FUZZ_SRCS) -lzstd -lm -lpthread
-# libFuzzer on the trace readers: make fuzz-trace FUZZ_SECONDS=600
-fuzz-trace: build-fuzz/fuzz_trace
-	@mkdir -p build-fuzz/corpus-trace && cp -n tests/fuzz/corpus/trace/* build-fuzz/corpus-trace/ 2>/dev/null || true
-	./build-fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
-	  build-fuzz/corpus-trace tests/fuzz/corpus/trace
-fuzz: build-fuzz/fuzz_vmscript
-	@mkdir -p build-fuzz/corpus && cp -n tests/fuzz/corpus/vmscript/* build-fuzz/corpus/ 2>/dev/null || true
-	./build-fuzz/fuzz_vmscript -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
-	  build-fuzz/corpus tests/fuzz/corpus/vmscript
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Iinclude -I. -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -o $@ $< $(FUZZ_SRCS) -lzstd -lm -lpthread
+fuzz-%: build-fuzz/fuzz_% fuzz-deps
+	@mkdir -p build-fuzz/corpus-$*
+	cd build-fuzz && ./fuzz_$* -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	  -print_final_stats=1 corpus-$* ../tests/fuzz/corpus/$*
+.PRECIOUS: build-fuzz/fuzz_%
+fuzz-deps:
+	@sh scripts/deps.sh fuzz
+fuzz: fuzz-deps
+	@set -e; for n in $(FUZZ_NAMES); do $(MAKE) --no-print-directory fuzz-$$n; done
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)

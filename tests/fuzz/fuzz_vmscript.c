@@ -1,7 +1,7 @@
 /* tests/fuzz/fuzz_vmscript.c - libFuzzer harness for the scenario parser and runner.
- * Every input is parsed; inputs that parse and stay small (RAM <= 64 MiB, accesses <= 1 MiB,
- * at most 200 statements) also run with every invariant checker on. Nothing may crash, leak,
- * hang or trip a sanitizer. Built and run by `make fuzz`. */
+ * Every input is parsed; inputs that parse and stay small (RAM and swap <= 64 MiB, accesses
+ * <= 1 MiB, at most 200 statements) also run with every invariant checker on. Nothing may
+ * crash, leak, hang or trip a sanitizer. Built and run by `make fuzz` (or `make fuzz-vmscript`). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@ static int small_enough(const struct vms_script *s)
 {
 	int i;
 
-	if (s->cfg.ram > (64ull << 20) || s->n > 200)
+	if (s->cfg.ram > (64ull << 20) || s->cfg.swap > (64ull << 20) || s->n > 200)
 		return 0;
 	for (i = 0; i < s->n; i++) {
 		const struct vms_stmt *st = &s->stmts[i];
