@@ -76,3 +76,21 @@ write('lib-missing', dynamic_program('/lib64/ld-linux-x86-64.so.2', ['libvmlab-m
 write('lib-not-elf', dynamic_program('/lib64/ld-linux-x86-64.so.2', ['tests/bad/elf/not-elf']))
 write('lib-no-dynamic', dynamic_program('/lib64/ld-linux-x86-64.so.2', ['tests/bad/elf/no-dynamic.so']))
 write('bad-strtab', dynamic_program('/lib64/ld-linux-x86-64.so.2', ['libc.so.6'], strsz=4))
+
+# Seeds for tests/fuzz/fuzz_elf.c: every file above, and two small valid programs (a static
+# ET_EXEC with text, data and bss; a PIE that needs libc.so.6 through the system's ld.so).
+corpus = os.path.join('..', '..', 'fuzz', 'corpus', 'elf')
+os.makedirs(corpus, exist_ok=True)
+static = ehdr(e_type=2, phnum=2, entry=0x401000)
+static += phdr(PT_LOAD, 5, 0, 0x400000, 0x1100, 0x1100)
+static += phdr(PT_LOAD, 6, 0x1100, 0x402100, 0x100, 0x3000)
+write('ok-static', pad(static, 0x1200))
+write('ok-dynamic', dynamic_program('/lib64/ld-linux-x86-64.so.2', ['libc.so.6']))
+for name in sorted(os.listdir('.')):
+    if name != 'make.py' and os.path.isfile(name):
+        with open(name, 'rb') as f:
+            data = f.read()
+        if name.startswith('ok-'):
+            os.remove(name) # valid programs are seeds only, not bad input
+        with open(os.path.join(corpus, name), 'wb') as f:
+            f.write(data)
