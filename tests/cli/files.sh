@@ -30,8 +30,17 @@ r: touch h 64M r
 expect r.minflt == 1024
 expect meminfo.Cached == 64M         # one copy for both processes
 expect meminfo.Mapped == 64M
+expect q.RssFile == 64M
+expect r.RssFile == 64M
+expect r.RssAnon == 0
+show smaps r
 V
-$V run --check warm.vms
+$V run --check warm.vms > warm.out
+# the file's VMA in r's smaps: every page mapped twice, so Shared_Clean is all of Rss and Pss half
+awk '/ \/.*big$/ { on = 1; next } on && /^[0-9a-f]+-/ { on = 0 } on && /^(Rss|Pss|Shared_Clean|Private_Clean):/ { printf "%s %s ", $1, $2 }' \
+	warm.out > warm.smaps
+[ "$(cat warm.smaps)" = "Rss: 65536 Pss: 32768 Shared_Clean: 65536 Private_Clean: 0 " ] ||
+	{ echo "FAIL: smaps of a file mapped by two processes: $(cat warm.smaps)"; exit 1; }
 
 cat > private.vms <<'V'
 machine ram=512M
