@@ -17,12 +17,18 @@
  * Inodes are kept by (host device, host inode): two mappings of one file share its pages.
  *
  * The simulated disk gives every I/O request a cost in simulated time (m->clock_ns):
- * disk_latency_ns plus the bytes over disk_bw. Background writeback (balance_dirty_pages)
- * starts when dirty file pages pass vm.dirty_background_ratio (10%) of dirtyable memory.
+ * disk_latency_ns plus the bytes over disk_bw. Dirty throttling as mm/page-writeback.c: above
+ * vm.dirty_background_ratio (10%) of dirtyable memory the flusher is woken; a writer runs
+ * free up to the freerun ceiling, halfway to vm.dirty_ratio (20%), and above it is throttled
+ * (balance_dirty_pages): it waits while the flusher writes a chunk (writeback_chunk_size: at
+ * least 1024 pages, one disk request), so the wait is the chunk's disk time.
  *
- * Simplifications: background writeback runs between operations (Linux: a flusher thread,
- * and writers throttled near vm.dirty_ratio); it writes inode by inode in page order, not
- * oldest first; no file truncation while mapped; read() marks a page referenced but does not
+ * Simplifications: the flusher is no thread: it writes while a throttled writer waits, and
+ * catches up to the background threshold between operations (wb_workfn), range-cyclic inode
+ * by inode (Linux: oldest inodes first, by dirtied_when); a throttled writer waits for whole
+ * chunks until it is below the freerun ceiling (Linux: pauses sized by the bandwidth
+ * estimates, dirty pages settling between freerun and the limit); no file truncation while
+ * mapped; read() marks a page referenced but does not
  * activate it on a second read (folio_mark_accessed). Under memory pressure mm/vmscan.c
  * reclaims page-cache pages (writing dirty ones back first) and leaves workingset shadows in
  * their slots: lookups here and in mm/readahead.c treat those value entries as empty, and a
@@ -46,9 +52,12 @@ struct file_inode {
 	int writable;                /* inside --writable DIR: dirty pages are written back */
 	uint64_t host_dev, host_ino; /* identity of the host file */
 	struct xarray disk;          /* written-back pages of a read-only host file (host memory) */
+	uint64_t writeback_index;    /* where the flusher's next pass over the file starts */
 	char path[160];              /* absolute path shown in maps */
 	struct list_head list;       /* on m->file_inodes */
 };
+
+#define MIN_WRITEBACK_PAGES 1024ull /* 4 MiB: the smallest writeback chunk (fs/fs-writeback.c) */
 
 static struct file_inode *FI(struct inode *i)
 {
@@ -107,7 +116,7 @@ void folio_mark_dirty(struct vmlab *m, struct page *page)
 		mod_node_page_state(m, NR_DIRTIED, 1);
 		dirty_thresholds(m, &bg, &thresh);
 		if ((uint64_t)m->node_stat[NR_FILE_DIRTY] > bg)
-			m->dirty_exceeded = 1; /* the flusher runs after this operation */
+			m->dirty_exceeded = 1; /* the flusher is woken (and the writer checked) */
 	}
 }
 
@@ -479,13 +488,14 @@ static void folio_mkclean(struct vmlab *m, struct page *page)
 }
 
 /* Writes the dirty pages of [start, end] back (to the host file when it may be written, else
- * to the simulated disk), at most `budget` of them; returns how many. */
+ * to the simulated disk), at most `budget` of them, as one disk request; returns how many.
+ * With `next`, stores there the index after the last page looked at (0 past the end). */
 static uint64_t filemap_write_range(struct vmlab *m, struct inode *inode, uint64_t start,
-				    uint64_t end, uint64_t budget)
+				    uint64_t end, uint64_t budget, uint64_t *next)
 {
 	struct file_inode *fi = FI(inode);
 	uint64_t idx = start, written = 0;
-	struct page *page;
+	struct page *page = NULL;
 
 	if (inode->shmem)
 		return 0;
@@ -518,6 +528,8 @@ static uint64_t filemap_write_range(struct vmlab *m, struct inode *inode, uint64
 		}
 		idx++;
 	}
+	if (next)
+		*next = page && idx <= end ? idx : 0;
 	disk_io(m, written);
 	return written;
 }
@@ -528,28 +540,88 @@ int filemap_writeout_page(struct vmlab *m, struct page *page)
 
 	if (!(page->flags & PG_dirty))
 		return 0;
-	return filemap_write_range(m, mapping->host, page->index, page->index, 1) == 1 ? 0 : -EIO;
+	return filemap_write_range(m, mapping->host, page->index, page->index, 1, NULL) == 1 ? 0 : -EIO;
 }
 
-void balance_dirty_pages(struct vmlab *m)
+/* writeback_chunk_size for background work: half a second of the disk's bandwidth or an
+ * eighth of the dirty limit (DIRTY_SCOPE), whichever is less, plus MIN_WRITEBACK_PAGES (4 MiB)
+ * rounded down to a multiple of it. */
+static uint64_t writeback_chunk_size(struct vmlab *m, uint64_t thresh)
 {
-	uint64_t bg, thresh;
+	uint64_t pages = MIN(m->cfg.disk_bw / PAGE_SIZE / 2, thresh / 8);
+
+	return (pages + MIN_WRITEBACK_PAGES) / MIN_WRITEBACK_PAGES * MIN_WRITEBACK_PAGES;
+}
+
+/* One pass of background writeback (wb_writeback -> writeback_sb_inodes): up to `chunk`
+ * pages of each dirty inode in turn, from the inode's writeback_index (range_cyclic), while
+ * dirty pages are above `goal`. Returns the pages written. */
+static uint64_t wb_writeback_chunk(struct vmlab *m, uint64_t chunk, uint64_t goal)
+{
 	struct list_head *pos;
+	uint64_t total = 0;
+
+	list_for_each(pos, &m->file_inodes) {
+		struct file_inode *fi = list_entry(pos, struct file_inode, list);
+		uint64_t start = fi->writeback_index, budget, done;
+
+		if ((uint64_t)m->node_stat[NR_FILE_DIRTY] <= goal)
+			break;
+		budget = chunk; /* (wb_over_bg_thresh is checked between chunks, not inside one) */
+		done = filemap_write_range(m, &fi->inode, start, UINT64_MAX, budget, &fi->writeback_index);
+		if (done < budget && start) /* wrap around to the start of the file */
+			done += filemap_write_range(m, &fi->inode, 0, start - 1, budget - done,
+						    &fi->writeback_index);
+		total += done;
+	}
+	return total;
+}
+
+void wb_workfn(struct vmlab *m)
+{
+	uint64_t bg, thresh, chunk;
 
 	m->dirty_exceeded = 0;
 	dirty_thresholds(m, &bg, &thresh);
-	list_for_each(pos, &m->file_inodes) {
-		struct file_inode *fi = list_entry(pos, struct file_inode, list);
-		uint64_t dirty = (uint64_t)m->node_stat[NR_FILE_DIRTY];
-
-		if (dirty <= bg)
-			break;
-		filemap_write_range(m, &fi->inode, 0, UINT64_MAX, dirty - bg);
-	}
+	chunk = writeback_chunk_size(m, thresh);
+	while ((uint64_t)m->node_stat[NR_FILE_DIRTY] > bg)
+		if (!wb_writeback_chunk(m, chunk, bg))
+			break; /* nothing more can be written now (host write errors) */
 	if (unlikely(explaining(m)))
-		explain_note(m, "balance_dirty_pages: background writeback down to %lld dirty pages "
+		explain_note(m, "wb_workfn: background writeback down to %lld dirty pages "
 				"(dirty_background_ratio 10%% of %llu dirtyable)",
 			     (long long)m->node_stat[NR_FILE_DIRTY], (unsigned long long)(bg * 10));
+}
+
+void balance_dirty_pages_ratelimited(struct vmlab *m)
+{
+	uint64_t bg, thresh, freerun, chunk, dirty;
+
+	dirty_thresholds(m, &bg, &thresh);
+	dirty = (uint64_t)m->node_stat[NR_FILE_DIRTY];
+	if (dirty <= bg) {
+		m->dirty_exceeded = 0;
+		return;
+	}
+	freerun = (bg + thresh) / 2; /* dirty_freerun_ceiling */
+	if (dirty <= freerun)
+		return; /* the writer runs free; the flusher has been woken */
+	/* balance_dirty_pages: the writer is paused while the flusher writes */
+	chunk = writeback_chunk_size(m, thresh);
+	while ((uint64_t)m->node_stat[NR_FILE_DIRTY] > freerun) {
+		uint64_t t0 = m->clock_ns, n = wb_writeback_chunk(m, chunk, bg);
+
+		if (unlikely(explaining(m)))
+			explain_note(m, "balance_dirty_pages: %llu dirty pages, above the freerun "
+					"ceiling %llu (dirty_ratio 20%%: %llu): the writer waits %llu us "
+					"while the flusher writes %llu pages",
+				     (unsigned long long)dirty, (unsigned long long)freerun,
+				     (unsigned long long)thresh,
+				     (unsigned long long)((m->clock_ns - t0) / 1000), (unsigned long long)n);
+		if (!n)
+			break;
+		dirty = (uint64_t)m->node_stat[NR_FILE_DIRTY];
+	}
 }
 
 /* Writes back what vma maps of its file (msync, munmap, exit). */
@@ -561,7 +633,7 @@ void filemap_write_vma(struct vmlab *m, struct vm_area_struct *vma, uint64_t sta
 		return;
 	first = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
 	last = vma->vm_pgoff + ((end - vma->vm_start) >> PAGE_SHIFT) - 1;
-	filemap_write_range(m, vma->vm_file->f_inode, first, last, UINT64_MAX);
+	filemap_write_range(m, vma->vm_file->f_inode, first, last, UINT64_MAX, NULL);
 }
 
 int do_msync(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t len)

@@ -559,9 +559,12 @@ void filemap_write_vma(struct vmlab *m, struct vm_area_struct *vma, uint64_t sta
 int do_msync(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t len);
 void filemap_willneed(struct vmlab *m, struct vm_area_struct *vma, uint64_t start, uint64_t end);
 void drop_pagecache(struct vmlab *m);
-/* The flusher: when dirty file pages exceed dirty_background_ratio (10%) of dirtyable memory,
- * writes them back until they no longer do. Run between operations, never inside a fault. */
-void balance_dirty_pages(struct vmlab *m);
+/* The flusher's background work (wb_workfn), between operations: while dirty file pages
+ * exceed dirty_background_ratio (10%) of dirtyable memory, writes them back, a chunk at a time. */
+void wb_workfn(struct vmlab *m);
+/* A writer's check after dirtying pages, between two pages (never inside a fault): above the
+ * freerun ceiling, halfway to dirty_ratio, it waits while the flusher writes chunks. */
+void balance_dirty_pages_ratelimited(struct vmlab *m);
 /* dirtyable memory (global_dirtyable_memory) and the thresholds, in pages */
 void dirty_thresholds(struct vmlab *m, uint64_t *bg, uint64_t *thresh);
 void filemap_release_all(struct vmlab *m);

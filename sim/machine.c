@@ -183,7 +183,7 @@ fail:
 static void after_op(struct vmlab *m)
 {
 	if (unlikely(m->dirty_exceeded))
-		balance_dirty_pages(m);
+		wb_workfn(m); /* the flusher catches up between operations */
 	if (unlikely(m->cfg.check))
 		debug_check(m);
 }

@@ -219,7 +219,7 @@ static __attribute__((noinline)) int access_miss(struct vmlab *m, struct task_st
 	m->cur_pid = pid;
 	sig = translate(m, t, addr, kind, &pfn, &f);
 	if (unlikely(m->dirty_exceeded))
-		balance_dirty_pages(m);
+		wb_workfn(m);
 	if (unlikely(m->cfg.check))
 		debug_check(m);
 	return sig;
@@ -321,12 +321,12 @@ next:
 		addr += n;
 		len -= n;
 		if (unlikely(m->dirty_exceeded))
-			balance_dirty_pages(m); /* the flusher catches up between pages */
+			balance_dirty_pages_ratelimited(m); /* the writer may be throttled */
 	}
 	if (fout)
 		*fout = f;
 	if (unlikely(m->dirty_exceeded))
-		balance_dirty_pages(m);
+		wb_workfn(m); /* the flusher catches up after the operation */
 	if (m->cfg.check)
 		debug_check(m);
 	return sig;
@@ -395,10 +395,12 @@ int vmlab_touch(vmlab_t *m, int pid, uint64_t addr, uint64_t len, int kind, vmla
 		if (addr + a + PAGE_SIZE < addr)
 			break; /* wrapped around the address space */
 		if (unlikely(m->dirty_exceeded))
-			balance_dirty_pages(m); /* the flusher catches up between accesses */
+			balance_dirty_pages_ratelimited(m); /* the writer may be throttled */
 	}
 	if (fout)
 		*fout = f;
+	if (unlikely(m->dirty_exceeded))
+		wb_workfn(m); /* the flusher catches up after the operation */
 	if (m->cfg.check)
 		debug_check(m);
 	return sig;

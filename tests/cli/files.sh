@@ -144,12 +144,19 @@ machine ram=64M
 spawn p
 p: f = mmap 32M rw-s file=big
 p: touch f 32M w                     # 8192 dirty pages: far above 10% of dirtyable memory
-expect meminfo.Dirty < 8M            # the flusher kept them near the background threshold
+expect meminfo.Dirty <= 6M             # the flusher ends at the background threshold (1508 pages)
 expect vmstat.nr_written > 4000
 expect vmstat.nr_dirtied == 8192
+expect clock.us < 200000             # reads 90 ms; writes in 4 MiB chunks (one page at a time: 0.7 s)
 V
 $V run --check background.vms
 cmp big big.orig                     # (not --writable: written to the simulated disk)
+# the writer was throttled above the freerun ceiling (halfway between the background
+# threshold and dirty_ratio), each time while the flusher wrote a 1024-page chunk
+$V run --explain background.vms > background.out
+grep -q 'balance_dirty_pages: .* above the freerun ceiling .* the flusher writes 1024 pages' background.out
+awk '/balance_dirty_pages: / { if ($2 > $9 + 1) bad = 1; n++ } END { exit (n < 4 || bad) }' background.out ||
+	{ echo "FAIL: throttling: $(grep -c balance_dirty_pages background.out) events"; exit 1; }
 
 cat big big > big2                    # 128 MiB: twice the RAM below
 cat > reclaim.vms <<'V'
