@@ -517,7 +517,7 @@ static int sweep_curve(const char *path, const vmlab_mrc_opts_t *o, struct point
 		/* a machine that rejects the settings fails before any (long) pass over the trace */
 		vmlab_t *m;
 
-		if (vmlab_create(&cfgs[0], &m)) {
+		if (replay_create(&cfgs[0], &m)) {
 			snprintf(msg, msgsz, "vmlab: %s: the machine rejects --policy %s with a resident "
 				 "limit (a bad value)", path, base.policy);
 			goto out;

@@ -28,6 +28,7 @@
 #define MAX_PROCS 4096        /* distinct trace PIDs (each a simulated process) */
 #define PID_SLOTS 8192        /* open-addressing table of trace PIDs: twice MAX_PROCS */
 #define REGION (2ull << 20)   /* implicit mappings cover the 2 MiB region around an access */
+#define REPLAY_DEFAULT_SWAP (64ull << 30) /* a RAM disk, for --resident without --swap */
 
 struct pidslot {
 	uint32_t tpid;  /* the trace's PID */
@@ -308,8 +309,23 @@ void replay_default_swap(vmlab_config_t *cfg)
 {
 	/* evicted pages need somewhere to go: a RAM disk of 64 GiB (its host memory is committed
 	 * only as slots are used, and a page of a trace holds no data) */
-	cfg->swap = 64ull << 30;
+	cfg->swap = REPLAY_DEFAULT_SWAP;
 	cfg->swap_backing = VMLAB_SWAP_RAMDISK;
+}
+
+/* vmlab_create, but a default swap area that the host cannot reserve address space for (a
+ * ulimit -v, valgrind) is halved until it fits, down to the size of RAM. */
+int replay_create(const vmlab_config_t *cfg, vmlab_t **m)
+{
+	vmlab_config_t c = *cfg;
+	int e = vmlab_create(&c, m);
+
+	while (e == -ENOMEM && cfg->swap == REPLAY_DEFAULT_SWAP &&
+	       cfg->swap_backing == VMLAB_SWAP_RAMDISK && c.swap / 2 >= c.ram) {
+		c.swap /= 2;
+		e = vmlab_create(&c, m);
+	}
+	return e;
 }
 
 int replay_config(const vmlab_replay_opts_t *o, vmlab_config_t *cfg, char *msg, size_t msgsz)
@@ -348,7 +364,7 @@ int replay_config(const vmlab_replay_opts_t *o, vmlab_config_t *cfg, char *msg, 
 static vmlab_t *make_machine(const char *path, const vmlab_config_t *cfg, char *msg, size_t msgsz)
 {
 	vmlab_t *m;
-	int e = vmlab_create(cfg, &m);
+	int e = replay_create(cfg, &m);
 	char what[160] = "";
 	size_t n = 0;
 

@@ -201,6 +201,9 @@ void next_use_free(struct next_use *nu);
 int replay_config(const vmlab_replay_opts_t *o, vmlab_config_t *cfg, char *msg, size_t msgsz);
 /* The swap area of a replay with a resident limit and no --swap. */
 void replay_default_swap(vmlab_config_t *cfg);
+/* vmlab_create for replay: that default area shrinks (down to RAM) when the host cannot
+ * reserve its address space. */
+int replay_create(const vmlab_config_t *cfg, vmlab_t **m);
 
 /* One replay of path on a machine made from cfg; nu is needed for policy "opt" (computed by
  * the caller, shared read-only by threads). Progress lines go to perr unless it is NULL.

@@ -29,10 +29,27 @@ static const uint8_t need_perm[3] = {TLB_P_READ, TLB_P_WRITE, TLB_P_EXEC};
 static inline struct tlb_entry *tlb_lookup(struct cpu *c, uint64_t vpn, int kind)
 {
 	struct tlb_entry *e = &c->tlb[(vpn & c->set_mask) * c->tlb_ways];
+	const uint16_t asid = c->loaded_asid;
 	unsigned w;
 
+	if (likely(c->tlb_ways == 4)) { /* the default: the four ways unrolled */
+		if (e[0].vpn == vpn)
+			e += 0;
+		else if (e[1].vpn == vpn)
+			e += 1;
+		else if (e[2].vpn == vpn)
+			e += 2;
+		else if (e[3].vpn == vpn)
+			e += 3;
+		else
+			return NULL;
+		if (likely(e->asid == asid))
+			return (e->perm & need_perm[kind]) ? e : NULL;
+		/* with PCID the same page of another address space may come first: the loop */
+	}
+	e = &c->tlb[(vpn & c->set_mask) * c->tlb_ways];
 	for (w = 0; w < c->tlb_ways; w++, e++)
-		if (e->vpn == vpn && e->asid == c->loaded_asid)
+		if (e->vpn == vpn && e->asid == asid)
 			return (e->perm & need_perm[kind]) ? e : NULL;
 	return NULL;
 }

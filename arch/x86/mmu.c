@@ -46,35 +46,45 @@ static inline unsigned level_index(uint64_t va, int level)
 	return (unsigned)((va >> (PAGE_SHIFT + 9 * (level - 1))) & 511);
 }
 
-/* Walks from table `pfn` at `level` down to the PTE level, allocating tables when alloc.
- * Kernel tables (mm NULL) get _KERNPG_TABLE entries, user ones _PAGE_TABLE. */
-static pteval_t *walk_from(struct vmlab *m, struct mm_struct *mm, uint64_t pfn, int level,
-			   uint64_t va, bool alloc, bool user)
+/* One step of a software walk: the table that entry e points to, allocating it when alloc
+ * (kernel tables, mm NULL, get _KERNPG_TABLE entries, user ones _PAGE_TABLE); NULL when there
+ * is none or e maps a large page (no PTE level below). */
+static inline pteval_t *next_table(struct vmlab *m, struct mm_struct *mm, pteval_t *e, bool alloc,
+				   bool user)
 {
-	for (; level > 1; level--) {
-		pteval_t *e = &table_of(m, pfn)[level_index(va, level)];
+	if (unlikely(!(*e & _PAGE_PRESENT))) {
+		struct page *pt;
 
-		if (!(*e & _PAGE_PRESENT)) {
-			struct page *pt;
-
-			if (!alloc)
-				return NULL;
-			pt = pte_alloc_one(m, mm);
-			if (!pt)
-				return NULL;
-			*e = pfn_pte(page_to_pfn(m, pt), user ? _PAGE_TABLE : _KERNPG_TABLE);
-		} else if (*e & _PAGE_PSE) {
-			return NULL; /* a huge mapping: no PTE level below */
-		}
-		pfn = pte_pfn(*e);
+		if (!alloc)
+			return NULL;
+		pt = pte_alloc_one(m, mm);
+		if (!pt)
+			return NULL;
+		*e = pfn_pte(page_to_pfn(m, pt), user ? _PAGE_TABLE : _KERNPG_TABLE);
+	} else if (unlikely(*e & _PAGE_PSE)) {
+		return NULL;
 	}
-	return &table_of(m, pfn)[level_index(va, 1)];
+	return table_of(m, pte_pfn(*e));
+}
+
+/* Walks the four levels from the PGD `pfn` to the PTE of va (unrolled: it is on every fault
+ * and every rmap visit), allocating missing tables when alloc. */
+static inline pteval_t *walk_from(struct vmlab *m, struct mm_struct *mm, uint64_t pfn, uint64_t va,
+				  bool alloc, bool user)
+{
+	pteval_t *t = table_of(m, pfn);
+
+	if (!(t = next_table(m, mm, &t[pgd_index(va)], alloc, user)) ||
+	    !(t = next_table(m, mm, &t[pud_index(va)], alloc, user)) ||
+	    !(t = next_table(m, mm, &t[pmd_index(va)], alloc, user)))
+		return NULL;
+	return &t[pte_index(va)];
 }
 
 pteval_t *walk_to_pte(struct vmlab *m, struct mm_struct *mm, uint64_t pgd_pfn, uint64_t addr,
 		      bool alloc)
 {
-	return walk_from(m, mm, pgd_pfn, 4, addr, alloc, true);
+	return walk_from(m, mm, pgd_pfn, addr, alloc, true);
 }
 
 /* The direct map: all RAM at PAGE_OFFSET, with 1 GiB pages where whole GiBs fit, then 2 MiB,
@@ -294,7 +304,7 @@ unsigned mmu_walk(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind
 
 int map_kernel_page(struct vmlab *m, uint64_t va, uint64_t pfn, pteval_t prot)
 {
-	pteval_t *pte = walk_from(m, NULL, m->init_pgd, 4, va, true, false);
+	pteval_t *pte = walk_from(m, NULL, m->init_pgd, va, true, false);
 
 	if (!pte)
 		return -ENOMEM;
@@ -304,7 +314,7 @@ int map_kernel_page(struct vmlab *m, uint64_t va, uint64_t pfn, pteval_t prot)
 
 void unmap_kernel_page(struct vmlab *m, uint64_t va)
 {
-	pteval_t *pte = walk_from(m, NULL, m->init_pgd, 4, va, false, false);
+	pteval_t *pte = walk_from(m, NULL, m->init_pgd, va, false, false);
 
 	if (pte)
 		*pte = 0;
