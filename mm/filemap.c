@@ -464,6 +464,8 @@ struct file *filemap_open(struct vmlab *m, const char *path, int *err)
 	snprintf(f->path, sizeof(f->path), "%s", fi->path);
 	f->f_count = 1;
 	file_ra_state_init(&f->f_ra);
+	if (m->policy_exact)
+		f->f_ra.ra_pages = 0; /* an exact policy: a fault brings exactly its page */
 	fi->inode.i_count++;
 	return f;
 }

@@ -288,7 +288,8 @@ static unsigned do_read_fault(struct vm_fault *vmf)
 	struct vmlab *m = vmf->m;
 	unsigned ret;
 
-	if (vmf->vma->vm_ops->map_pages && FAULT_AROUND_PAGES > 1) {
+	/* (an exact policy sees one page a fault: no fault-around) */
+	if (vmf->vma->vm_ops->map_pages && FAULT_AROUND_PAGES > 1 && !m->policy_exact) {
 		do_fault_around(vmf);
 		if (!pte_none(*vmf->pte)) {
 			*vmf->pte |= _PAGE_ACCESSED;
