@@ -237,10 +237,9 @@ static struct mem_cgroup *mm_memcg(struct mm_struct *mm)
 
 /* mem_cgroup_charge: charges a new user page to mm's group (before it reaches the LRU).
  * 0 or -ENOMEM. */
-int mem_cgroup_charge(struct vmlab *m, struct page *page, struct mm_struct *mm)
+/* Charges page to memcg (none: the root, uncharged). 0 or -ENOMEM. */
+static int charge_to(struct vmlab *m, struct page *page, struct mem_cgroup *memcg)
 {
-	struct mem_cgroup *memcg = mm_memcg(mm);
-
 	page->memcg_id = 0;
 	if (!memcg)
 		return 0;
@@ -248,6 +247,11 @@ int mem_cgroup_charge(struct vmlab *m, struct page *page, struct mm_struct *mm)
 		return -ENOMEM;
 	page->memcg_id = (uint16_t)memcg->id;
 	return 0;
+}
+
+int mem_cgroup_charge(struct vmlab *m, struct page *page, struct mm_struct *mm)
+{
+	return charge_to(m, page, mm_memcg(mm));
 }
 
 /* The task running the current operation's mm (for page-cache charges). */
@@ -331,15 +335,8 @@ int mem_cgroup_swapin_charge(struct vmlab *m, struct page *page, struct mm_struc
 {
 	struct swap_info_struct *si = swp_swap_info(m, e);
 	uint16_t id = si ? si->swap_cgroup[swp_offset(e)] : 0;
-	struct mem_cgroup *memcg = id && m->memcgs[id]->online ? m->memcgs[id] : mm_memcg(mm);
 
-	page->memcg_id = 0;
-	if (!memcg)
-		return 0;
-	if (try_charge(m, memcg))
-		return -ENOMEM;
-	page->memcg_id = (uint16_t)memcg->id;
-	return 0;
+	return charge_to(m, page, id && m->memcgs[id]->online ? m->memcgs[id] : mm_memcg(mm));
 }
 
 /* ---- limits ------------------------------------------------------------------------------------ */
