@@ -201,8 +201,8 @@ static int hexval(int c)
 	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
 }
 
-/* A string token (with its quotes) or BYTE*COUNT. */
-static int parse_data(struct parser *p, const char *s, struct vms_data *d, const char *what)
+/* A string token (with its quotes) or BYTE*COUNT (parse_data below). */
+static int parse_data_bytes(struct parser *p, const char *s, struct vms_data *d, const char *what)
 {
 	memset(d, 0, sizeof(*d));
 	if (s[0] == '"') {
@@ -265,6 +265,17 @@ static int parse_data(struct parser *p, const char *s, struct vms_data *d, const
 		d->len = count;
 		return 0;
 	}
+}
+
+/* parse_data_bytes, leaving nothing allocated when it fails (some callers parse into a local). */
+static int parse_data(struct parser *p, const char *s, struct vms_data *d, const char *what)
+{
+	if (parse_data_bytes(p, s, d, what)) {
+		free(d->bytes);
+		memset(d, 0, sizeof(*d));
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- lexer --------------------------------------------------------------------------------- */
