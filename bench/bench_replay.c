@@ -2,9 +2,9 @@
  * bench/gen_trace writes into a temporary directory made (and removed) here. Side by side in
  * one run:
  *   bare_lru_text_zipf       the yardstick: bench/bare_lru over the Zipf text trace
- *   replay_text_zipf_MODE    vmlab replay of that text trace
- *   replay_vmt_zipf_MODE     vmlab replay of the same trace as vmt
- *   replay_text_vs_bare_MODE wall time of replay from text over the bare loop's
+ *   replay_text_zipf_lru     vmlab replay of that text trace, exact LRU
+ *   replay_vmt_zipf_lru      vmlab replay of the same trace as vmt
+ *   replay_text_vs_bare_lru  wall time of replay from text over the bare loop's
  *   replay_vmt_tlb90         vmlab replay of a vmt trace whose accesses hit the TLB 9 in 10
  *   tlb90_hit_ratio          the hit ratio it reported
  *   mrc_lru_zipf             vmlab mrc (one-pass LRU, 10 points) of the Zipf vmt trace
@@ -12,10 +12,9 @@
  *   trace_read_text          the same over the text trace (parsing alone)
  *   replay_rss_10m/_100m     peak memory of `gen_trace | vmlab replay -` over 10M and 100M
  *                            accesses (streaming: the same)
- * The Zipf trace: 10M writes, Zipf(1.0) over 100k pages, seed 42. MODE is "lru" (--resident
- * 10000 --policy lru: exact LRU, the issue's workload; pgfault is checked against the bare
- * loop's misses) once the machine accepts --resident, else "noevict" (1 GiB of RAM, every page
- * stays: parsing, TLB, walks and 100k first-touch faults). One replay runs first, unmeasured,
+ * The Zipf trace: 10M writes, Zipf(1.0) over 100k pages, seed 42, replayed with --resident
+ * 10000 --policy lru (exact LRU, the issue's workload; pgfault is checked against the bare
+ * loop's misses). One replay runs first, unmeasured,
  * so that the host has committed memory for the simulated RAM before the measured ones.
  * Prints "NAME VALUE UNIT" lines; bench/run.sh takes medians over several runs.
  */
@@ -141,8 +140,6 @@ int main(int argc, char **argv)
 	const double n = 10e6, n90 = 30e6;
 	char *gen, *vmlab, *bare, *zt, *zv, *t90, *out;
 	double tb, tt, tv, t9, tm;
-	const char *mode = "lru";
-	int lru = 1;
 
 	(void)argc;
 	if (!realpath("/proc/self/exe", dir) || !strrchr(dir, '/') || !mkdtemp(tmp))
@@ -172,42 +169,32 @@ int main(int argc, char **argv)
 		char *b[] = {bare, zt, "10000", NULL};
 		char *rt[] = {vmlab, "replay", "--ram", "256M", "--resident", "10000", "--policy", "lru", zt, NULL};
 		char *rv[] = {vmlab, "replay", "--ram", "256M", "--resident", "10000", "--policy", "lru", zv, NULL};
-		char *nt[] = {vmlab, "replay", "--ram", "1G", zt, NULL};
-		char *nv[] = {vmlab, "replay", "--ram", "1G", zv, NULL};
+		char *warm[] = {vmlab, "replay", "--ram", "1G", zv, NULL};
 		char *r9[] = {vmlab, "replay", t90, NULL};
 		char *mr[] = {vmlab, "mrc", "--points", "10", zv, NULL};
 		unsigned long long misses;
-		char name[64];
 
 		/* warm-up, not measured: the first process to touch 400 MB pays the host for
 		 * committing it (0.5 s of system time here); later ones get it back at once */
-		run(nv, NULL, NULL);
+		run(warm, NULL, NULL);
 		if (run(b, out, &tb)) {
 			fprintf(stderr, "bench_replay: %s failed\n", bare);
 			goto out;
 		}
 		misses = counter(out, "misses");
-		if (run(rt, out, &tt)) {
-			lru = 0;
-			mode = "noevict";
-			printf("# replay: --resident is not accepted yet; Zipf figures without eviction (1 GiB)\n");
-			if (run(nt, out, &tt))
-				goto fail;
-		}
-		if (lru && counter(out, "pgfault") != misses)
+		if (run(rt, out, &tt))
+			goto fail;
+		if (counter(out, "pgfault") != misses)
 			printf("# replay --resident 10000 --policy lru: pgfault %llu, bare LRU misses %llu\n",
 			       counter(out, "pgfault"), misses);
-		if (run(lru ? rv : nv, out, &tv))
+		if (run(rv, out, &tv))
 			goto fail;
 		if (run(r9, out, &t9))
 			goto fail;
 		printf("bare_lru_text_zipf %.1f Maccesses/s\n", n / tb / 1e6);
-		snprintf(name, sizeof(name), "replay_text_zipf_%s", mode);
-		printf("%s %.1f Maccesses/s\n", name, n / tt / 1e6);
-		snprintf(name, sizeof(name), "replay_vmt_zipf_%s", mode);
-		printf("%s %.1f Maccesses/s\n", name, n / tv / 1e6);
-		snprintf(name, sizeof(name), "replay_text_vs_bare_%s", mode);
-		printf("%s %.2f x\n", name, tt / tb);
+		printf("replay_text_zipf_lru %.1f Maccesses/s\n", n / tt / 1e6);
+		printf("replay_vmt_zipf_lru %.1f Maccesses/s\n", n / tv / 1e6);
+		printf("replay_text_vs_bare_lru %.2f x\n", tt / tb);
 		printf("replay_vmt_tlb90 %.1f Maccesses/s\n", n90 / t9 / 1e6);
 		printf("tlb90_hit_ratio %.1f %%\n", 100.0 * (double)counter(out, "tlb_hit") / n90);
 		if (run(mr, NULL, &tm))

@@ -99,6 +99,20 @@ static int flush(struct vmlab_trace_writer *w, int end)
 	return 0;
 }
 
+/* Frees a writer and its buffers (NULL: nothing). */
+static void writer_free(vmlab_trace_writer_t *w)
+{
+	if (!w)
+		return;
+	ZSTD_freeCStream(w->zc);
+	free(w->btag);
+	free(w->bdata);
+	free(w->zout);
+	free(w->buf);
+	free(w->name);
+	free(w);
+}
+
 int vmlab_trace_writer_open(FILE *f, const char *name, int format, int zstd,
 			    vmlab_trace_writer_t **out, FILE *err)
 {
@@ -143,15 +157,7 @@ int vmlab_trace_writer_open(FILE *f, const char *name, int format, int zstd,
 nomem:
 	if (err)
 		fprintf(err, "vmlab: %s: out of memory\n", name);
-	if (w) {
-		ZSTD_freeCStream(w->zc);
-		free(w->btag);
-		free(w->bdata);
-		free(w->zout);
-		free(w->buf);
-		free(w->name);
-	}
-	free(w);
+	writer_free(w);
 	return 2;
 }
 
@@ -326,13 +332,7 @@ int vmlab_trace_writer_close(vmlab_trace_writer_t *w, FILE *err)
 	status = w->failed ? 2 : 0;
 	if (w->failed && err)
 		fprintf(err, "%s\n", w->err);
-	ZSTD_freeCStream(w->zc);
-	free(w->btag);
-	free(w->bdata);
-	free(w->zout);
-	free(w->buf);
-	free(w->name);
-	free(w);
+	writer_free(w);
 	return status;
 }
 
