@@ -108,9 +108,12 @@ static void bench_minor_faults(void)
 	vmlab_touch(m, pid, a, len, VMLAB_ACC_WRITE, NULL);
 	t = now();
 	{
-		int child;
+		int child = 0;
 
-		vmlab_fork(m, pid, &child);
+		if (vmlab_fork(m, pid, &child)) {
+			fprintf(stderr, "bench_core: fork of 1 GiB failed\n");
+			exit(1);
+		}
 		t = now() - t;
 		printf("fork_1g %.2f ms\n", t * 1e3);
 		t = now();

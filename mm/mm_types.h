@@ -85,9 +85,10 @@ struct page {
 			uint8_t frozen;                /* the cache's current (per-CPU) slab */
 		};
 	};
+	uint64_t _pad; /* to 64 bytes, as Linux's: one cache line per page (mem_map is aligned) */
 };
 
-_Static_assert(sizeof(struct page) <= 64, "struct page must stay within 64 bytes");
+_Static_assert(sizeof(struct page) == 64, "struct page is one cache line");
 
 /* ---- zones ------------------------------------------------------------------------------ */
 

@@ -228,7 +228,7 @@ static void mlock_special(void)
 static void fork_after_exec(void)
 {
 	char *a = NULL, *b = NULL;
-	int child;
+	int child = 0;
 
 	CHECK_EQ(vmlab_fork(m, pid, &child), 0);
 	vmlab_show(m, "maps", pid, &a);

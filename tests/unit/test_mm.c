@@ -278,7 +278,7 @@ static void random_bytes(void)
 static void layout_and_stack(void)
 {
 	struct vmlab *m = boot(64 << 20, 0);
-	uint64_t a, b, old;
+	uint64_t a = 0, b = 0, old = 0;
 	int pid;
 
 	vmlab_spawn(m, &pid);
