@@ -183,6 +183,60 @@ void walk_page_range(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint
 /* Frees page-table frames that map only [floor, ceiling) entirely (free_pgtables). */
 void free_pgtables(struct vmlab *m, struct mm_struct *mm, uint64_t floor, uint64_t ceiling);
 
+/* The walk of a user address outside explain mode, unrolled (the hot part of every TLB miss:
+ * mmu_walk uses it, and the TLB-miss fast path of arch/x86/fault.c).
+ * User tables have no large pages (no THP), so PS needs no test here. Same results as the
+ * general walk of mmu_walk (arch/x86/mmu.c): A set on every present table entry on the way, A (and D on a write) on
+ * the PTE, the error code of the first level that is not present or forbids the access. */
+static inline unsigned mmu_walk_user(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind,
+				     unsigned err, pteval_t **ptep_out)
+{
+	struct cpu *c = &m->cpu;
+	struct pde_cache_entry *pc = &c->pde[(addr >> PMD_SHIFT) & (PDE_CACHE_ENTRIES - 1)];
+	pteval_t allow, nx, *e;
+	uint64_t pt;
+
+	if (pc->va == addr >> PMD_SHIFT && mm == c->loaded_mm) {
+		pt = pc->pfn; /* the paging-structure cache holds this region's PTE table */
+		allow = pc->allow;
+		nx = pc->nx;
+	} else {
+		pteval_t *e4 = &table_of(m, mm->pgd)[pgd_index(addr)], *e3, *e2;
+
+		if (!(*e4 & _PAGE_PRESENT))
+			return err;
+		*e4 |= _PAGE_ACCESSED;
+		e3 = &table_of(m, pte_pfn(*e4))[pud_index(addr)];
+		if (!(*e3 & _PAGE_PRESENT))
+			return err;
+		*e3 |= _PAGE_ACCESSED;
+		e2 = &table_of(m, pte_pfn(*e3))[pmd_index(addr)];
+		if (!(*e2 & _PAGE_PRESENT))
+			return err;
+		*e2 |= _PAGE_ACCESSED;
+		allow = *e4 & *e3 & *e2 & (_PAGE_RW | _PAGE_USER);
+		nx = (*e4 | *e3 | *e2) & _PAGE_NX;
+		pt = pte_pfn(*e2);
+		if (mm == c->loaded_mm) {
+			pc->va = addr >> PMD_SHIFT;
+			pc->pfn = pt;
+			pc->allow = allow;
+			pc->nx = nx;
+		}
+	}
+	e = &table_of(m, pt)[pte_index(addr)];
+	if (!(*e & _PAGE_PRESENT))
+		return err;
+	allow &= *e;
+	nx |= *e & _PAGE_NX;
+	if (!(allow & _PAGE_USER) || (kind == VMLAB_ACC_WRITE && !(allow & _PAGE_RW)) ||
+	    (kind == VMLAB_ACC_EXEC && nx))
+		return err | X86_PF_PROT;
+	*e |= _PAGE_ACCESSED | (kind == VMLAB_ACC_WRITE ? _PAGE_DIRTY : 0);
+	*ptep_out = e;
+	return 0;
+}
+
 /* The hardware walk of a user access. Returns 0 and the PTE pointer on success (A, and D on
  * write, set in the entry), or the x86 page-fault error code (> 0). */
 unsigned mmu_walk(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind,

@@ -224,6 +224,32 @@ static inline bool access_hit(struct vmlab *m, struct task_struct *t, uint64_t a
 	return false;
 }
 
+/* The common TLB miss: the walk finds the page and allows the access. Walked, filled and
+ * counted exactly as translate and access_slow do it, without their generality. Returns false
+ * with nothing counted when the general path must run instead: the walk faults (the Accessed
+ * bits and paging-structure cache it set on the way are the ones that path sets again), or
+ * explain mode, the per-operation checkers or dirty throttling are on, or another address
+ * space is loaded. */
+static inline bool access_walk(struct vmlab *m, struct task_struct *t, int pid, uint64_t addr,
+			       int kind)
+{
+	struct cpu *c = &m->cpu;
+	pteval_t *ptep;
+
+	if (unlikely(t->mm != c->loaded_mm || addr >= TASK_SIZE_MAX || explaining(m) ||
+		     m->cfg.check || m->dirty_exceeded))
+		return false;
+	if (mmu_walk_user(m, t->mm, addr, kind, X86_PF_USER, &ptep))
+		return false;
+	m->cur_pid = pid;
+	c->stats.misses++;
+	c->stats.walks++;
+	tlb_fill(m, addr, *ptep);
+	if (unlikely(m->policy_exact))
+		policy_access(m, pte_pfn(*ptep));
+	return true;
+}
+
 /* Everything else: the walk, the fault, the retry (kept out of line: the hit path of the
  * callers then needs no stack frame). */
 static __attribute__((noinline)) int access_miss(struct vmlab *m, struct task_struct *t, int pid,
@@ -250,7 +276,7 @@ int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind)
 		return m ? -ESRCH : -EINVAL;
 	if (unlikely((unsigned)kind > VMLAB_ACC_EXEC))
 		return -EINVAL;
-	if (access_hit(m, t, addr, kind))
+	if (access_hit(m, t, addr, kind) || access_walk(m, t, pid, addr, kind))
 		return 0;
 	return access_miss(m, t, pid, addr, kind);
 }
@@ -274,7 +300,7 @@ size_t vmlab_access_recs(vmlab_t *m, int pid, const vmlab_trace_rec_t *r, size_t
 			*sig = -EINVAL;
 			return i + 1;
 		}
-		if (access_hit(m, t, r[i].addr, kind))
+		if (access_hit(m, t, r[i].addr, kind) || access_walk(m, t, pid, r[i].addr, kind))
 			continue;
 		*sig = access_miss(m, t, pid, r[i].addr, kind);
 		if (*sig)
