@@ -385,6 +385,11 @@ int folio_referenced(struct vmlab *m, struct page *page, uint64_t *vm_flags);
 /* Unmaps page everywhere (anon pages must be in the swap cache: their PTEs become swap
  * entries); true when no PTE maps it any more. */
 bool try_to_unmap(struct vmlab *m, struct page *page);
+/* The exact-policy reclaim's unmap of an anonymous page one PTE maps (see mm/rmap.c). */
+pteval_t *anon_single_pte(struct vmlab *m, struct page *page, struct vm_area_struct **vmap,
+			  uint64_t *addr);
+void unmap_one_anon(struct vmlab *m, struct page *page, struct vm_area_struct *vma, uint64_t addr,
+		    pteval_t *ptep, swp_entry_t e);
 
 /* ---- mm/shmem.c: shared anonymous memory -------------------------------------------------- */
 

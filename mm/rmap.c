@@ -357,6 +357,41 @@ static int unmap_one(struct vmlab *m, struct vm_area_struct *vma, uint64_t addr,
 	return 0;
 }
 
+/* The exact-policy reclaim's unmap (vmscan.c), the common case of try_to_unmap in two steps.
+ * anon_single_pte: the PTE of an anonymous page that one PTE maps, in an anon_vma of one VMA
+ * that is not mlocked (with that VMA and the address); NULL, with nothing done, for any other
+ * page (the caller then takes the general path). */
+pteval_t *anon_single_pte(struct vmlab *m, struct page *page, struct vm_area_struct **vmap,
+			  uint64_t *addr)
+{
+	struct anon_vma *av = page->mapping;
+	struct vm_area_struct *vma;
+
+	if (av->chains.next == &av->chains || av->chains.next != av->chains.prev)
+		return NULL;
+	vma = list_entry(av->chains.next, struct anon_vma_chain, same_anon_vma)->vma;
+	if (vma->vm_flags & VM_LOCKED)
+		return NULL;
+	*vmap = vma;
+	return page_vma_pte(m, vma, page, addr);
+}
+
+/* unmap_one_anon: that PTE becomes the swap entry e, whose slot the caller allocated and whose
+ * count holds this PTE's reference; the TLB entry is flushed, the rmap and the mm's counters
+ * updated, as unmap_one does. The page's last reference stays the caller's. */
+void unmap_one_anon(struct vmlab *m, struct page *page, struct vm_area_struct *vma, uint64_t addr,
+		    pteval_t *ptep, swp_entry_t e)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	*ptep = swp_entry_to_pte(e) | ((page->flags & PG_anon_exclusive) ? _PAGE_SWP_EXCLUSIVE : 0);
+	page->flags &= ~PG_anon_exclusive;
+	add_mm_counter(mm, MM_ANONPAGES, -1);
+	add_mm_counter(mm, MM_SWAPENTS, 1);
+	flush_tlb_mm_range(m, mm, addr, addr + PAGE_SIZE);
+	page_remove_rmap(m, page);
+}
+
 /* try_to_unmap: removes every PTE mapping page. Returns true when none is left. */
 bool try_to_unmap(struct vmlab *m, struct page *page)
 {

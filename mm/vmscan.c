@@ -293,6 +293,51 @@ static void move_folios_to_lru(struct vmlab *m, struct lruvec *lv, struct list_h
 	}
 }
 
+/* The common case of an exact policy's victim, swapped out without the general machinery: an
+ * anonymous page of the root group, not in the swap cache, that one PTE maps (in an anon_vma
+ * of one VMA, not mlocked), with swap in host memory (whose writes cannot fail). The state it
+ * leaves is the one shrink_folio_list leaves, step for step: off the LRU; a new slot holding
+ * this PTE's reference; the PTE a swap entry, its TLB entry flushed; the page written
+ * (pswpout, or the zeromap); the slot keeps the workingset shadow; the page freed. What the
+ * general path adds and removes again within the call (the swap cache's page and reference,
+ * the slot's SWAP_HAS_CACHE, NR_SWAPCACHE, isolation) is left out. False, with nothing done,
+ * for any other page. */
+static bool reclaim_exact_anon(struct vmlab *m, struct page *p, struct scan_control *sc)
+{
+	const uint32_t mask = PG_lru | PG_unevictable | PG_mlocked | PG_anon | PG_swapbacked |
+			      PG_swapcache;
+	struct swap_info_struct *si = m->nr_swapfiles ? m->swap_info[0] : NULL;
+	struct vm_area_struct *vma;
+	uint64_t addr, off, shadow;
+	pteval_t *ptep;
+	swp_entry_t e;
+
+	if ((p->flags & mask) != (PG_lru | PG_anon | PG_swapbacked) || p->_refcount != 1 ||
+	    p->_mapcount != 1 || p->memcg_id || !si || !si->store || sc->target_mem_cgroup ||
+	    !sc->may_swap || !sc->may_unmap || !sc->may_writepage || unlikely(explaining(m)))
+		return false;
+	ptep = anon_single_pte(m, p, &vma, &addr);
+	if (!ptep)
+		return false;
+	e = folio_alloc_swap_slot(m);
+	if (!e.val)
+		return false;
+	off = swp_offset(e);
+	lruvec_del_folio(m, p);
+	sc->nr_scanned++;
+	si->swap_map[off] = 1; /* the PTE's reference (the cache bit came and went) */
+	unmap_one_anon(m, p, vma, addr, ptep, e);
+	p->flags |= PG_swapcache | PG_dirty; /* as swap_writeout expects it */
+	p->private = e.val;
+	swap_writeout(m, p);
+	shadow = workingset_eviction(m, p, NULL);
+	si->swap_cache[off] = shadow ? (uint64_t)(uintptr_t)xa_mk_value(shadow) : 0;
+	p->flags &= ~PG_swapcache;
+	p->private = 0;
+	folio_put(m, p);
+	return true;
+}
+
 /* Reclaims one page chosen by an exact policy: isolated, tried, put back if it must stay.
  * Returns 1 when it was freed. */
 int reclaim_one_folio(struct vmlab *m, struct page *p, struct scan_control *sc)
@@ -305,9 +350,14 @@ int reclaim_one_folio(struct vmlab *m, struct page *p, struct scan_control *sc)
 
 	if (!(p->flags & PG_lru) || (p->flags & PG_unevictable))
 		return 0;
+	if (reclaim_exact_anon(m, p, sc)) {
+		freed = 1;
+		goto count;
+	}
 	folio_isolate_lru(m, p);
 	list_add(&p->lru, &list);
 	freed = shrink_folio_list(m, &list, sc, true, &stat);
+count:
 	if (!cgroup_reclaim(sc)) {
 		count_vm_event(m, sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT);
 		count_vm_events(m, sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, freed);
