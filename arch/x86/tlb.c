@@ -74,9 +74,9 @@ static void flush_one(struct vmlab *m, uint64_t vpn)
 {
 	struct cpu *c = &m->cpu;
 	struct tlb_entry *set = &c->tlb[(vpn & c->set_mask) * c->tlb_ways];
-	unsigned w;
+	unsigned w, ways = likely(c->tlb_ways == 4) ? 4 : c->tlb_ways; /* unrolled for 4 */
 
-	for (w = 0; w < c->tlb_ways; w++)
+	for (w = 0; w < ways; w++)
 		if (set[w].vpn == vpn && set[w].asid == c->loaded_asid)
 			set[w].vpn = TLB_INVALID;
 	/* Simplification: invlpg keeps the paging-structure cache (x86 drops it). It holds where a
@@ -97,9 +97,19 @@ void tlb_fill(struct vmlab *m, uint64_t addr, pteval_t pte)
 	if (!(pte & _PAGE_NX))
 		perm |= TLB_P_EXEC;
 	/* refill in place when the page is already cached (a D-bit or permission update) */
-	for (w = 0; w < c->tlb_ways; w++)
-		if (e[w].vpn == vpn && e[w].asid == c->loaded_asid)
-			break;
+	if (likely(c->tlb_ways == 4)) { /* the default: the four ways unrolled */
+		const uint16_t asid = c->loaded_asid;
+
+		w = (e[0].vpn == vpn && e[0].asid == asid)   ? 0
+		    : (e[1].vpn == vpn && e[1].asid == asid) ? 1
+		    : (e[2].vpn == vpn && e[2].asid == asid) ? 2
+		    : (e[3].vpn == vpn && e[3].asid == asid) ? 3
+							      : 4;
+	} else {
+		for (w = 0; w < c->tlb_ways; w++)
+			if (e[w].vpn == vpn && e[w].asid == c->loaded_asid)
+				break;
+	}
 	if (w == c->tlb_ways) {
 		w = c->victim[set];
 		c->victim[set] = (uint8_t)(w + 1 == c->tlb_ways ? 0 : w + 1); /* no division */
