@@ -131,9 +131,10 @@ int do_user_addr_fault(struct vmlab *m, struct task_struct *t, uint64_t addr, un
 	return 0;
 }
 
-/* The slow path of an access: walk, fault, retry. Returns 0 with *pfn, or a signal. */
+/* The slow path of an access: walk, fault, retry. Returns 0 with *pfn, or a signal. err0 is 0,
+ * or the error code of a first walk the caller made (and counted) already. */
 static int access_slow(struct vmlab *m, struct task_struct *t, uint64_t addr, int kind,
-		       uint64_t *pfn, vmlab_fault_t *f)
+		       uint64_t *pfn, vmlab_fault_t *f, unsigned err0)
 {
 	struct cpu *c = &m->cpu;
 	int tries;
@@ -143,6 +144,11 @@ static int access_slow(struct vmlab *m, struct task_struct *t, uint64_t addr, in
 		unsigned err;
 		int sig;
 
+		if (err0) {
+			err = err0;
+			err0 = 0;
+			goto fault;
+		}
 		if (unlikely(explaining(m))) {
 			vmlab_event_t ev = {.type = VMLAB_EV_TLB_MISS, .pid = t->pid, .addr = addr,
 					    .kind = kind};
@@ -166,6 +172,7 @@ static int access_slow(struct vmlab *m, struct task_struct *t, uint64_t addr, in
 				policy_access(m, *pfn);
 			return 0;
 		}
+fault:
 		sig = do_user_addr_fault(m, t, addr, err, f);
 		if (sig)
 			return sig;
@@ -201,7 +208,7 @@ static inline int translate(struct vmlab *m, struct task_struct *t, uint64_t add
 		return 0;
 	}
 	c->stats.misses++;
-	return access_slow(m, t, addr, kind, pfn, f);
+	return access_slow(m, t, addr, kind, pfn, f, 0);
 }
 
 /* The fast path of an access: true when the TLB of the loaded address space holds a
@@ -224,30 +231,51 @@ static inline bool access_hit(struct vmlab *m, struct task_struct *t, uint64_t a
 	return false;
 }
 
-/* The common TLB miss: the walk finds the page and allows the access. Walked, filled and
- * counted exactly as translate and access_slow do it, without their generality. Returns false
- * with nothing counted when the general path must run instead: the walk faults (the Accessed
- * bits and paging-structure cache it set on the way are the ones that path sets again), or
- * explain mode, the per-operation checkers or dirty throttling are on, or another address
- * space is loaded. */
-static inline bool access_walk(struct vmlab *m, struct task_struct *t, int pid, uint64_t addr,
-			       int kind)
+/* A TLB miss whose walk (made and counted by access_walk) faulted: the fault, the retry, and
+ * what access_miss does after them. Out of line, as access_miss. */
+static __attribute__((noinline)) int access_fault(struct vmlab *m, struct task_struct *t,
+						  uint64_t addr, int kind, unsigned err)
+{
+	vmlab_fault_t f;
+	uint64_t pfn;
+	int sig = access_slow(m, t, addr, kind, &pfn, &f, err);
+
+	if (unlikely(m->dirty_exceeded))
+		wb_workfn(m);
+	if (unlikely(m->cfg.check))
+		debug_check(m);
+	return sig;
+}
+
+/* The common TLB miss, walked, filled and counted exactly as translate and access_slow do it,
+ * without their generality. Returns WALK_DONE when the walk found the page and allowed the
+ * access; WALK_FAULTED when it faulted and access_fault took over (its result in *sig); 0,
+ * with nothing done, when the general path must run instead: explain mode, the per-operation
+ * checkers or dirty throttling are on, or another address space is loaded. */
+enum { WALK_DONE = 1, WALK_FAULTED = 2 };
+static inline int access_walk(struct vmlab *m, struct task_struct *t, int pid, uint64_t addr,
+			      int kind, int *sig)
 {
 	struct cpu *c = &m->cpu;
+	unsigned err = X86_PF_USER | (kind == VMLAB_ACC_WRITE ? X86_PF_WRITE : 0) |
+		       (kind == VMLAB_ACC_EXEC ? X86_PF_INSTR : 0);
 	pteval_t *ptep;
 
 	if (unlikely(t->mm != c->loaded_mm || addr >= TASK_SIZE_MAX || explaining(m) ||
 		     m->cfg.check || m->dirty_exceeded))
-		return false;
-	if (mmu_walk_user(m, t->mm, addr, kind, X86_PF_USER, &ptep))
-		return false;
+		return 0;
+	err = mmu_walk_user(m, t->mm, addr, kind, err, &ptep);
 	m->cur_pid = pid;
 	c->stats.misses++;
 	c->stats.walks++;
+	if (unlikely(err)) {
+		*sig = access_fault(m, t, addr, kind, err);
+		return WALK_FAULTED;
+	}
 	tlb_fill(m, addr, *ptep);
 	if (unlikely(m->policy_exact))
 		policy_access(m, pte_pfn(*ptep));
-	return true;
+	return WALK_DONE;
 }
 
 /* Everything else: the walk, the fault, the retry (kept out of line: the hit path of the
@@ -271,13 +299,20 @@ static __attribute__((noinline)) int access_miss(struct vmlab *m, struct task_st
 int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind)
 {
 	struct task_struct *t = likely(m != NULL) ? task_of(m, pid) : NULL;
+	int sig;
 
 	if (unlikely(!t))
 		return m ? -ESRCH : -EINVAL;
 	if (unlikely((unsigned)kind > VMLAB_ACC_EXEC))
 		return -EINVAL;
-	if (access_hit(m, t, addr, kind) || access_walk(m, t, pid, addr, kind))
+	if (access_hit(m, t, addr, kind))
 		return 0;
+	switch (access_walk(m, t, pid, addr, kind, &sig)) {
+	case WALK_DONE:
+		return 0;
+	case WALK_FAULTED:
+		return sig;
+	}
 	return access_miss(m, t, pid, addr, kind);
 }
 
@@ -300,9 +335,15 @@ size_t vmlab_access_recs(vmlab_t *m, int pid, const vmlab_trace_rec_t *r, size_t
 			*sig = -EINVAL;
 			return i + 1;
 		}
-		if (access_hit(m, t, r[i].addr, kind) || access_walk(m, t, pid, r[i].addr, kind))
+		if (access_hit(m, t, r[i].addr, kind))
 			continue;
-		*sig = access_miss(m, t, pid, r[i].addr, kind);
+		switch (access_walk(m, t, pid, r[i].addr, kind, sig)) {
+		case WALK_DONE:
+			continue;
+		case 0:
+			*sig = access_miss(m, t, pid, r[i].addr, kind);
+			break;
+		}
 		if (*sig)
 			return i + 1;
 		/* reclaim in that fault may have had the OOM killer choose this process: the next
