@@ -6,10 +6,12 @@
  * around it (the 2 MiB-aligned region, or just the page where that overlaps), unless
  * --strict: then it is a SIGSEGV, counted, and the replay goes on.
  *
- * The loop takes records in batches of TRACE_BATCH and hands runs of one-page records by one
- * process to vmlab_access_recs (on a TLB hit: one set probe an access); when the vmt decoder
- * vouches that a whole batch is such a run (plain blocks, size 1, no M, all in user space),
- * the loop does not even look at the records. --policy opt first reads the whole trace to learn each access's next use
+ * The loop takes records in batches of TRACE_BATCH, which vmlab_replay has decoded on a
+ * thread of its own (sim/trace_ring.c; inline in the sweeps and on one CPU), and hands runs
+ * of one-page records by one process to vmlab_access_recs (on a TLB hit: one set probe an
+ * access); when the decoder vouches that a whole batch is such a run (vmt: plain blocks of
+ * size 1 without M; text and lackey: checked on the reader thread), the loop does not even
+ * look at the records. --policy opt first reads the whole trace to learn each access's next use
  * (next_use_compute: four bytes an access, the one mode whose memory grows with the trace),
  * then hands it to the machine before each access (vmlab_set_next_use). replay_sweep runs
  * several replays on threads: machines share no state, so one machine per thread is safe.

@@ -1,6 +1,6 @@
 /* sim/trace.h - traces inside the library: the readers and writers (sim/trace.c,
- * sim/trace_write.c), progress lines (sim/trace.c), and the replay engine (sim/replay.c) that
- * sim/mrc.c drives for its sweeps. No kernel twin.
+ * sim/trace_write.c), progress lines (sim/trace.c), decoding on a thread (sim/trace_ring.c),
+ * and the replay engine (sim/replay.c) that sim/mrc.c drives for its sweeps. No kernel twin.
  *
  * The public side (vmlab_trace_*, vmlab_replay, vmlab_mrc) is in include/vmlab.h; the formats
  * are docs/replay.md and docs/vmt.md. Internal calls report errors into a caller's buffer
