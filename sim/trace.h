@@ -176,7 +176,9 @@ void progress_end(struct progress *p, FILE *err);
 
 /* ---- sim/trace_ring.c: decoding ahead on a thread ---------------------------------------- */
 
-#define RING_BATCHES 8 /* batches decoded ahead, at most (with the one being replayed) */
+#define RING_BATCHES 32 /* batches decoded ahead, at most (with the one being replayed): fewer
+                        * make the threads wake each other so often that the scheduler puts
+                        * them on one CPU (8: vmt replay slower than inline) */
 
 /* Batches of one trace in order, decoded by a thread of its own or inline. Fields under lock
  * when threaded; the invariants are in sim/trace_ring.c. */

@@ -2,7 +2,7 @@
  *
  * No kernel twin (the nearest idea is a pipe between two processes). Replay's simulating
  * thread takes batches in trace order from a small fixed ring (RING_BATCHES of them, about
- * 200 KiB whatever the trace's length: streaming still holds) that a reader thread fills by
+ * 800 KiB whatever the trace's length: streaming still holds) that a reader thread fills by
  * batch_read, so that parsing text or decoding vmt runs on the machine's second core. The
  * records, their batch boundaries and hints are exactly those that batch_read would give
  * inline, so a replay's output does not depend on which way it ran.
