@@ -16,7 +16,8 @@
  *
  * Each side sleeps on a condition variable, and is woken with some slack (the thread when
  * half the ring is free, the consumer when a quarter is ready or the thread is done), so a
- * wakeup (a system call) is paid for several batches, not one each. A malformed record ends
+ * wakeup (a system call) is paid for several batches, not one each. Not for a pipe or a
+ * terminal: its next bytes may be long in coming, so each batch wakes the consumer at once. A malformed record ends
  * the thread's batches early: ring_next returns NULL after the last good one, and only then,
  * the thread joined, may the caller read the trace's error. ring_end stops the thread early
  * (the simulation failed): it checks `stop` between batches, and one blocked reading a pipe
@@ -41,6 +42,8 @@ static void *ring_thread(void *arg)
 {
 	struct ring *q = arg;
 	uint64_t made = 0;  /* q->made, which only this thread changes */
+	/* reading a pipe, the next batch may never come: hand over each one at once */
+	const uint64_t wake = q->stop_fd >= 0 ? 1 : WAKE_CONSUMER;
 
 	for (;;) {
 		struct batch *b;
@@ -66,7 +69,7 @@ static void *ring_thread(void *arg)
 			q->made = ++made;
 		else
 			q->done = 1; /* the end, or a malformed record (in t's error) */
-		if (q->consumer_waits && (q->done || made - q->used >= WAKE_CONSUMER))
+		if (q->consumer_waits && (q->done || made - q->used >= wake))
 			pthread_cond_signal(&q->more);
 		pthread_mutex_unlock(&q->lock);
 		if (!n)

@@ -123,5 +123,17 @@ VMLAB_REPLAY_READER=thread timeout 20 "$V" replay --ram 256M - < "$t/fifo" > /de
 [ $rc -eq 2 ] || { echo "stdin fifo: exit $rc, want 2 (124: it hung)"; fails=$((fails+1)); }
 grep -qx -- "-:16096: error: too many processes" "$t/e"
 kill $bg 2>/dev/null || true; bg=
+# the same in the second batch, with three batches in all before the silence: the reader must
+# hand each batch of a pipe over at once, not wait for more to come
+awk 'BEGIN { for (i = 0; i < 1500; i++) printf "W %x\n", 268435456 + i * 4096;
+             print "W ffff888000000000";
+             for (i = 0; i < 1600; i++) printf "W %x\n", 268435456 + i * 4096 }' > "$t/early.txt"
+( cat "$t/early.txt"; exec sleep 60 ) > "$t/fifo" &
+bg=$!
+rc=0
+VMLAB_REPLAY_READER=thread timeout 20 "$V" replay - < "$t/fifo" > /dev/null 2> "$t/e" || rc=$?
+[ $rc -eq 2 ] || { echo "early error behind a fifo: exit $rc, want 2 (124: it hung)"; fails=$((fails+1)); }
+grep -qx -- "-:1501: error: address outside user space (0xffff888000000000)" "$t/e"
+kill $bg 2>/dev/null || true; bg=
 
 [ $fails -eq 0 ]
