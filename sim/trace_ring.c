@@ -16,13 +16,16 @@
  *
  * Each side sleeps on a condition variable, and is woken with some slack (the thread when
  * half the ring is free, the consumer when a quarter is ready or the thread is done), so a
- * wakeup (a system call) is paid for several batches, not one each. Not for a pipe or a
- * terminal: its next bytes may be long in coming, so each batch wakes the consumer at once. A malformed record ends
- * the thread's batches early: ring_next returns NULL after the last good one, and only then,
- * the thread joined, may the caller read the trace's error. ring_end stops the thread early
- * (the simulation failed): it checks `stop` between batches, and one blocked reading a pipe
- * or a terminal wakes through t->stop_fd (an eventfd polled with the file, sim/trace.c).
- * Inline (no thread asked for, or none could start), ring_next calls batch_read itself.
+ * wakeup (a system call) is paid for several batches, not one each, and the two threads keep
+ * to two CPUs. Not from a pipe or a terminal: its next bytes may be long in coming, so there
+ * each batch wakes the consumer at once.
+ *
+ * A malformed record ends the thread's batches early: ring_next returns NULL after the last
+ * good one, and only then, the thread joined, may the caller read the trace's error. ring_end
+ * stops the thread early (the simulation failed): it checks `stop` between batches, and one
+ * blocked reading a pipe or a terminal wakes through t->stop_fd (an eventfd polled with the
+ * file, sim/trace.c). Inline (no thread asked for, or none could start), ring_next calls
+ * batch_read itself.
  *
  * Entry points: ring_start, ring_next, ring_end.
  */
