@@ -6,10 +6,12 @@
  * around it (the 2 MiB-aligned region, or just the page where that overlaps), unless
  * --strict: then it is a SIGSEGV, counted, and the replay goes on.
  *
- * The loop takes records in batches of TRACE_BATCH and hands runs of one-page records by one
- * process to vmlab_access_recs (on a TLB hit: one set probe an access); when the vmt decoder
- * vouches that a whole batch is such a run (plain blocks, size 1, no M, all in user space),
- * the loop does not even look at the records. --policy opt first reads the whole trace to learn each access's next use
+ * The loop takes records in batches of TRACE_BATCH, which vmlab_replay has decoded on a
+ * thread of its own (sim/trace_ring.c; inline in the sweeps and on one CPU), and hands runs
+ * of one-page records by one process to vmlab_access_recs (on a TLB hit: one set probe an
+ * access); when the decoder vouches that a whole batch is such a run (vmt: plain blocks of
+ * size 1 without M; text and lackey: checked on the reader thread), the loop does not even
+ * look at the records. --policy opt first reads the whole trace to learn each access's next use
  * (next_use_compute: four bytes an access, the one mode whose memory grows with the trace),
  * then hands it to the machine before each access (vmlab_set_next_use). replay_sweep runs
  * several replays on threads: machines share no state, so one machine per thread is safe.
@@ -18,6 +20,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,7 +44,7 @@ struct replay {
 	const vmlab_replay_opts_t *o;
 	const struct next_use *nu; /* policy opt: next-use indices; else NULL */
 	struct pidslot slot[PID_SLOTS];
-	struct batch batch[1];     /* records being replayed */
+	unsigned flags;            /* REPLAY_* */
 	int nslots;                /* trace PIDs seen */
 	uint64_t accesses, sigsegv, implicit_maps, killed, spawned;
 	int spawn_failed;          /* the last slot_for failed in vmlab_spawn (not the PID limit) */
@@ -188,21 +191,22 @@ static int record_slow(struct replay *r, const vmlab_trace_rec_t *e)
 	return 0;
 }
 
-static int replay_loop(struct replay *r, vmlab_trace_t *t, FILE *perr)
+static int replay_loop(struct replay *r, struct ring *q, FILE *perr)
 {
-	struct batch *b = r->batch;
+	const struct batch *b;
 	struct pidslot *cur = NULL;
 	struct progress pr;
 	vmlab_t *m = r->m;
 	uint64_t acc = 0;   /* r->accesses, kept in a register; stored around the slow paths */
 	uint32_t tpid = 0;  /* cur's trace PID */
 	int pid = 0;        /* cur's process; 0: look the slot up again */
-	const int opt = r->nu != NULL;
+	const int opt = r->nu != NULL, hints = !(r->flags & REPLAY_NO_HINTS);
 	size_t n, i;
 
 	progress_start(&pr, perr != NULL, "replay");
-	while ((n = batch_read(t, b)) > 0) {
-		if (b->uniform && !opt) {
+	while ((b = ring_next(q)) != NULL) {
+		n = b->n;
+		if (b->uniform && hints && !opt) {
 			/* the decoder vouches for every record: one call for the whole batch, and
 			 * the next after each access that needed attention */
 			for (i = 0; i < n;) {
@@ -230,7 +234,7 @@ static int replay_loop(struct replay *r, vmlab_trace_t *t, FILE *perr)
 					acc++;
 				}
 			}
-			progress_tick(&pr, t, acc, perr);
+			progress_tick_batch(&pr, b, acc, perr);
 			continue;
 		}
 		for (i = 0; i < n; i++) {
@@ -294,12 +298,12 @@ static int replay_loop(struct replay *r, vmlab_trace_t *t, FILE *perr)
 			acc = r->accesses;
 			pid = 0;
 		}
-		progress_tick(&pr, t, acc, perr);
+		progress_tick_batch(&pr, b, acc, perr);
 	}
 	r->accesses = acc;
 	progress_end(&pr, perr);
-	if (vmlab_trace_error(t)) {
-		snprintf(r->msg, r->msgsz, "%s", vmlab_trace_error(t));
+	if (vmlab_trace_error(q->t)) {
+		snprintf(r->msg, r->msgsz, "%s", vmlab_trace_error(q->t));
 		return -1;
 	}
 	return 0;
@@ -421,9 +425,10 @@ static void collect(struct replay *r, struct replay_counters *c)
 
 int replay_run(const char *path, const vmlab_replay_opts_t *o, const vmlab_config_t *cfg,
 	       const struct next_use *nu, struct replay_counters *c, char *msg, size_t msgsz,
-	       FILE *perr)
+	       FILE *perr, unsigned flags)
 {
 	struct replay *r;
+	struct ring q;
 	vmlab_trace_t *t;
 	int status;
 
@@ -440,6 +445,7 @@ int replay_run(const char *path, const vmlab_replay_opts_t *o, const vmlab_confi
 	r->path = path;
 	r->msg = msg;
 	r->msgsz = msgsz;
+	r->flags = flags;
 	r->nu = !strcmp(cfg->policy, "opt") ? nu : NULL;
 	r->m = make_machine(path, cfg, msg, msgsz);
 	if (!r->m) {
@@ -451,7 +457,13 @@ int replay_run(const char *path, const vmlab_replay_opts_t *o, const vmlab_confi
 		free(r);
 		return -1;
 	}
-	status = replay_loop(r, t, perr);
+	if (ring_start(&q, t, !!(flags & REPLAY_READER_THREAD))) {
+		snprintf(msg, msgsz, "vmlab: %s: out of memory", path);
+		status = -1;
+	} else {
+		status = replay_loop(r, &q, perr);
+		ring_end(&q); /* a failed simulation stops the reader here */
+	}
 	vmlab_trace_close(t);
 	if (!status)
 		collect(r, c);
@@ -599,7 +611,8 @@ static void *sweep_worker(void *arg)
 		pthread_mutex_unlock(&s->lock);
 		if (i >= s->n)
 			return NULL;
-		if (replay_run(s->path, s->o, &s->cfgs[i], s->nu, &s->res[i], msg, sizeof(msg), NULL)) {
+		/* decoded inline: the sweep's threads already use every core */
+		if (replay_run(s->path, s->o, &s->cfgs[i], s->nu, &s->res[i], msg, sizeof(msg), NULL, 0)) {
 			pthread_mutex_lock(&s->lock);
 			if (i < s->failed_at) {
 				s->failed_at = i;
@@ -666,6 +679,21 @@ static void print_counters(FILE *out, const struct replay_counters *c, int json)
 		fprintf(out, "}\n");
 }
 
+/* Whether vmlab replay decodes on a thread of its own: when this process may run on two CPUs
+ * or more. VMLAB_REPLAY_READER=inline or =thread decides instead (docs/replay.md: for tests,
+ * which compare the two ways, and for measuring). */
+static int reader_thread(void)
+{
+	const char *e = getenv("VMLAB_REPLAY_READER");
+	cpu_set_t set;
+
+	if (e && !strcmp(e, "inline"))
+		return 0;
+	if (e && !strcmp(e, "thread"))
+		return 1;
+	return !sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) > 1;
+}
+
 int vmlab_replay(const char *path, const vmlab_replay_opts_t *o, FILE *out, FILE *err)
 {
 	char msg[TRACE_MSG];
@@ -688,7 +716,8 @@ int vmlab_replay(const char *path, const vmlab_replay_opts_t *o, FILE *out, FILE
 		if (next_use_compute(path, o, &nu, msg, sizeof(msg)))
 			goto out;
 	}
-	status = replay_run(path, o, &cfg, &nu, &c, msg, sizeof(msg), o->progress ? err : NULL);
+	status = replay_run(path, o, &cfg, &nu, &c, msg, sizeof(msg), o->progress ? err : NULL,
+			    reader_thread() ? REPLAY_READER_THREAD : 0);
 	next_use_free(&nu);
 out:
 	if (status) {

@@ -9,10 +9,11 @@
  * vmt byte by byte in docs/vmt.md.
  *
  * Entry points: trace_open, trace_fail, trace_refill, vmlab_trace_open/_fdopen/_read/_next/
- * _error/_format/_progress/_close, progress_start/_tick/_end.
+ * _error/_format/_progress/_close, progress_start/_tick/_tick_batch/_end.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,10 +44,22 @@ int trace_fail(struct vmlab_trace *t, uint64_t line, const char *fmt, ...)
 
 /* ---- the byte source ---------------------------------------------------------------------- */
 
+/* read(), but a reader on a thread of its own that waits for a pipe or a terminal also
+ * wakes when its consumer stops it (t->stop_fd, sim/trace_ring.c): then -1 with ECANCELED. */
 static ssize_t read_fd(struct vmlab_trace *t, uint8_t *dst, size_t cap)
 {
 	ssize_t r;
 
+	if (t->stop_fd >= 0) {
+		struct pollfd pf[2] = {{.fd = t->fd, .events = POLLIN}, {.fd = t->stop_fd, .events = POLLIN}};
+
+		while (poll(pf, 2, -1) < 0 && errno == EINTR)
+			;
+		if (pf[1].revents) {
+			errno = ECANCELED;
+			return -1;
+		}
+	}
 	do
 		r = read(t->fd, dst, cap);
 	while (r < 0 && errno == EINTR);
@@ -216,6 +229,7 @@ int trace_open(const char *path, int fd, int format, vmlab_trace_t **out, char *
 	}
 	t->fd = fd;
 	t->own_fd = !stdin_;
+	t->stop_fd = -1;
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode))
 		t->raw_total = (uint64_t)st.st_size;
 	t->p = t->end = t->safe = t->buf;
@@ -360,20 +374,17 @@ void progress_start(struct progress *p, int on, const char *what)
 		p->start = p->last = now_s();
 }
 
-void progress_tick(struct progress *p, const vmlab_trace_t *t, uint64_t done, FILE *err)
+/* The line, from the bytes read so far (got of total, 0: unknown). */
+static void progress_line(struct progress *p, uint64_t got, uint64_t total, uint64_t done, FILE *err)
 {
 	double n, el;
-	uint64_t got, total;
 	char eta[64] = "";
 
-	if (!p->on)
-		return;
 	n = now_s();
 	el = n - p->start;
 	if (el < 1.0 || n - p->last < 0.5)
 		return;
 	p->last = n;
-	vmlab_trace_progress(t, &got, &total);
 	if (total && got <= total && got)
 		snprintf(eta, sizeof(eta), ", %.0f%%, %.0f s left", 100.0 * (double)got / (double)total,
 			 el * (double)(total - got) / (double)got);
@@ -381,6 +392,22 @@ void progress_tick(struct progress *p, const vmlab_trace_t *t, uint64_t done, FI
 		(double)done / el / 1e6, eta);
 	fflush(err);
 	p->shown = 1;
+}
+
+void progress_tick(struct progress *p, const vmlab_trace_t *t, uint64_t done, FILE *err)
+{
+	uint64_t got, total;
+
+	if (!p->on)
+		return;
+	vmlab_trace_progress(t, &got, &total);
+	progress_line(p, got, total, done, err);
+}
+
+void progress_tick_batch(struct progress *p, const struct batch *b, uint64_t done, FILE *err)
+{
+	if (p->on)
+		progress_line(p, b->raw_done, b->raw_total, done, err);
 }
 
 void progress_end(struct progress *p, FILE *err)

@@ -1,6 +1,6 @@
 /* sim/trace.h - traces inside the library: the readers and writers (sim/trace.c,
- * sim/trace_write.c), progress lines (sim/trace.c), and the replay engine (sim/replay.c) that
- * sim/mrc.c drives for its sweeps. No kernel twin.
+ * sim/trace_write.c), progress lines (sim/trace.c), decoding on a thread (sim/trace_ring.c),
+ * and the replay engine (sim/replay.c) that sim/mrc.c drives for its sweeps. No kernel twin.
  *
  * The public side (vmlab_trace_*, vmlab_replay, vmlab_mrc) is in include/vmlab.h; the formats
  * are docs/replay.md and docs/vmt.md. Internal calls report errors into a caller's buffer
@@ -9,6 +9,7 @@
 #ifndef VMLAB_SIM_TRACE_H
 #define VMLAB_SIM_TRACE_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <zstd.h>
@@ -72,10 +73,13 @@ struct vmlab_trace {
 	unsigned bleft;       /* its records not yet decoded */
 	int bplain;           /* all of them plain, lengths checked: the fast loop may run */
 	int bmodify;          /* one of them is an M */
-	/* what the last trace_read_vmt returned: plain records only, none an M, all of size 1
-	 * (so one page each and one PID), and their highest address */
+	/* what the last vmlab_trace_read returned: every record a one-page access (none an M,
+	 * none across a page boundary) by one PID, and their highest last byte. vmt knows it
+	 * from its blocks' tags; text and lackey check their records (trace_read_lines) */
 	int uniform;
 	uint64_t uniform_hi;
+	int stop_fd;        /* -1, or readable when the reader must stop: a thread waiting for a
+	                     * pipe polls it with the file (sim/trace_ring.c) */
 };
 
 /* Stops the reader: "NAME:LINE: error: ..." in t->err; returns -1. */
@@ -129,19 +133,21 @@ struct batch {
 	uint64_t line[TRACE_BATCH];
 	size_t n;
 	uint64_t first;  /* vmt: the record number of rec[0] */
-	uint64_t total;  /* records read before this batch */
 	int vmt;
-	int uniform;     /* vmt said: one-page accesses (no M) of one PID, all in user space */
+	int uniform;     /* the decoder said: one-page accesses (no M) of one PID, all in user
+	                  * space below its last page */
+	uint64_t raw_done, raw_total; /* vmlab_trace_progress once the batch was read */
 };
 
 static inline size_t batch_read(vmlab_trace_t *t, struct batch *b)
 {
 	b->vmt = vmlab_trace_format(t) == VMLAB_TRACE_VMT;
-	b->first = b->total + 1;
+	b->first = t->line + 1; /* vmt counts records in line */
 	b->n = vmlab_trace_read(t, b->rec, b->vmt ? NULL : b->line, TRACE_BATCH);
-	b->total += b->n;
 	/* every record one page of user space, all of one PID: the replay loop need not look */
-	b->uniform = b->vmt && b->n && t->uniform && t->uniform_hi < TRACE_USER_END - 4096;
+	b->uniform = b->n && t->uniform && t->uniform_hi < TRACE_USER_END - 4096;
+	b->raw_done = t->raw_done;
+	b->raw_total = t->raw_total;
 	return b->n;
 }
 
@@ -164,7 +170,45 @@ struct progress {
 
 void progress_start(struct progress *p, int on, const char *what);
 void progress_tick(struct progress *p, const vmlab_trace_t *t, uint64_t done, FILE *err);
+/* The same from a batch's byte position (the trace itself may be another thread's). */
+void progress_tick_batch(struct progress *p, const struct batch *b, uint64_t done, FILE *err);
 void progress_end(struct progress *p, FILE *err);
+
+/* ---- sim/trace_ring.c: decoding ahead on a thread ---------------------------------------- */
+
+#define RING_BATCHES 32 /* batches decoded ahead, at most (with the one being replayed): fewer
+                        * make the threads wake each other so often that the scheduler puts
+                        * them on one CPU (8: vmt replay slower than inline) */
+
+/* Batches of one trace in order, decoded by a thread of its own or inline. Fields under lock
+ * when threaded; the invariants are in sim/trace_ring.c. */
+struct ring {
+	vmlab_trace_t *t;      /* the thread's alone between ring_start and the end */
+	struct batch *ring;    /* RING_BATCHES batches (threaded) or one (inline) */
+	int threaded;          /* a thread runs batch_read (else ring_next does) */
+	pthread_t tid;
+	pthread_mutex_t lock;
+	pthread_cond_t more;   /* the consumer waits for batches */
+	pthread_cond_t room;   /* the thread waits for free slots */
+	uint64_t made;         /* batches the thread has decoded */
+	uint64_t used;         /* batches the consumer has finished with */
+	int held;              /* the consumer holds batch `used` */
+	int done;              /* the thread decoded its last batch (or was stopped) */
+	int stop;              /* ring_end: stop decoding */
+	int thread_waits, consumer_waits; /* who sleeps on room, on more */
+	int stop_fd;           /* an eventfd when the trace is not a regular file, else -1 */
+};
+
+/* Starts handing out t's batches, decoded on a thread when `thread` (inline when the host
+ * will not start one). 0, or -1 (out of host memory). t is not to be used until ring_next
+ * returned NULL or ring_end returned. */
+int ring_start(struct ring *q, vmlab_trace_t *t, int thread);
+/* The next batch in trace order (valid until the next call), or NULL at the end of the
+ * trace or before a malformed record: then vmlab_trace_error(t) says which. */
+const struct batch *ring_next(struct ring *q);
+/* Stops decoding (promptly, even a thread waiting for a pipe), joins the thread, frees the
+ * batches. Always once after ring_start returned 0. */
+void ring_end(struct ring *q);
 
 /* ---- sim/replay.c: the engine ---------------------------------------------------------- */
 
@@ -205,12 +249,17 @@ void replay_default_swap(vmlab_config_t *cfg);
  * reserve its address space. */
 int replay_create(const vmlab_config_t *cfg, vmlab_t **m);
 
+/* replay_run's flags */
+#define REPLAY_READER_THREAD 1u /* decode on a thread of its own (sim/trace_ring.c) */
+#define REPLAY_NO_HINTS 2u      /* ignore the batches' uniform hint: every batch goes through
+                                 * the per-record loop (tests compare the two loops) */
+
 /* One replay of path on a machine made from cfg; nu is needed for policy "opt" (computed by
  * the caller, shared read-only by threads). Progress lines go to perr unless it is NULL.
- * 0 with *c filled, or -1 with msg. */
+ * Same counters (and the same error) whatever the flags. 0 with *c filled, or -1 with msg. */
 int replay_run(const char *path, const vmlab_replay_opts_t *o, const vmlab_config_t *cfg,
 	       const struct next_use *nu, struct replay_counters *c, char *msg, size_t msgsz,
-	       FILE *perr);
+	       FILE *perr, unsigned flags);
 
 /* n replays of path, one machine each (cfgs[i] -> res[i]) on up to `threads` threads. Machines
  * share nothing, so they run in parallel. 0, or -1 with the message of the first failure. */

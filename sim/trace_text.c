@@ -1,7 +1,9 @@
 /* sim/trace_text.c - the line formats: text ("[PID ]R|W ADDR") and valgrind lackey output.
  *
  * No kernel twin. sim/trace.c keeps the buffer ending just after a newline (`safe`), so the
- * parsers here never check bounds inside a line. The formats are in docs/replay.md.
+ * parsers here never check bounds inside a line. Like the vmt reader, it says when a whole
+ * batch is one-page accesses by one PID (t->uniform), so that replay hands it on unread. The
+ * formats are in docs/replay.md.
  *
  * Entry points: trace_read_lines, trace_detect_lines.
  */
@@ -156,6 +158,24 @@ static inline int parse_lackey(const uint8_t **sp, vmlab_trace_rec_t *r, const c
 	return 1;
 }
 
+/* The hint vmt's blocks give (t->uniform, t->uniform_hi): are all n records one-page
+ * accesses, none an M, by one PID, and how high do they reach. One pass without branches
+ * over records still in the cache (on replay's reader thread: off the simulation's path). */
+static void lines_uniform(struct vmlab_trace *t, const vmlab_trace_rec_t *r, size_t n)
+{
+	uint64_t hi = 0, odd = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t last = r[i].addr + r[i].size - 1; /* wraps past 2^64: crosses a page too */
+
+		odd |= (r[i].pid ^ r[0].pid) | (r[i].kind == VMLAB_ACC_MODIFY) | ((last ^ r[i].addr) >> 12);
+		hi = last > hi ? last : hi;
+	}
+	t->uniform = !odd;
+	t->uniform_hi = hi;
+}
+
 size_t trace_read_lines(struct vmlab_trace *t, vmlab_trace_rec_t *r, uint64_t *lines, size_t max)
 {
 	const int lackey = t->format == VMLAB_TRACE_LACKEY;
@@ -189,6 +209,7 @@ size_t trace_read_lines(struct vmlab_trace *t, vmlab_trace_rec_t *r, uint64_t *l
 			n++;
 		}
 	}
+	lines_uniform(t, r, n);
 	return n;
 }
 
