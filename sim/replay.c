@@ -457,6 +457,11 @@ int replay_run(const char *path, const vmlab_replay_opts_t *o, const vmlab_confi
 		free(r);
 		return -1;
 	}
+	/* Uncompressed vmt decodes in a few nanoseconds a record: less than what reading records
+	 * another core wrote costs the simulating thread (measured: 534 ms inline, 578 ms
+	 * threaded for the 10M Zipf trace of BENCHMARKS.md). Text, lackey and zstd gain. */
+	if ((flags & REPLAY_READER_AUTO) && vmlab_trace_format(t) == VMLAB_TRACE_VMT && !t->zs)
+		flags &= ~REPLAY_READER_THREAD;
 	if (ring_start(&q, t, !!(flags & REPLAY_READER_THREAD))) {
 		snprintf(msg, msgsz, "vmlab: %s: out of memory", path);
 		status = -1;
@@ -680,9 +685,10 @@ static void print_counters(FILE *out, const struct replay_counters *c, int json)
 }
 
 /* Whether vmlab replay decodes on a thread of its own: when this process may run on two CPUs
- * or more. VMLAB_REPLAY_READER=inline or =thread decides instead (docs/replay.md: for tests,
- * which compare the two ways, and for measuring). */
-static int reader_thread(void)
+ * or more, and the format gains (REPLAY_READER_AUTO: not uncompressed vmt).
+ * VMLAB_REPLAY_READER=inline or =thread decides instead (docs/replay.md: for tests, which
+ * compare the two ways, and for measuring). */
+static unsigned reader_thread(void)
 {
 	const char *e = getenv("VMLAB_REPLAY_READER");
 	cpu_set_t set;
@@ -690,8 +696,10 @@ static int reader_thread(void)
 	if (e && !strcmp(e, "inline"))
 		return 0;
 	if (e && !strcmp(e, "thread"))
-		return 1;
-	return !sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) > 1;
+		return REPLAY_READER_THREAD;
+	return !sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) > 1
+		       ? REPLAY_READER_THREAD | REPLAY_READER_AUTO
+		       : 0;
 }
 
 int vmlab_replay(const char *path, const vmlab_replay_opts_t *o, FILE *out, FILE *err)
@@ -717,7 +725,7 @@ int vmlab_replay(const char *path, const vmlab_replay_opts_t *o, FILE *out, FILE
 			goto out;
 	}
 	status = replay_run(path, o, &cfg, &nu, &c, msg, sizeof(msg), o->progress ? err : NULL,
-			    reader_thread() ? REPLAY_READER_THREAD : 0);
+			    reader_thread());
 	next_use_free(&nu);
 out:
 	if (status) {

@@ -253,6 +253,8 @@ int replay_create(const vmlab_config_t *cfg, vmlab_t **m);
 #define REPLAY_READER_THREAD 1u /* decode on a thread of its own (sim/trace_ring.c) */
 #define REPLAY_NO_HINTS 2u      /* ignore the batches' uniform hint: every batch goes through
                                  * the per-record loop (tests compare the two loops) */
+#define REPLAY_READER_AUTO 4u   /* with REPLAY_READER_THREAD: only where decoding costs more
+                                 * than the hand-over (not for uncompressed vmt) */
 
 /* One replay of path on a machine made from cfg; nu is needed for policy "opt" (computed by
  * the caller, shared read-only by threads). Progress lines go to perr unless it is NULL.
