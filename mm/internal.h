@@ -345,7 +345,11 @@ pteval_t vm_get_page_prot(uint64_t vm_flags);
 
 /* ---- mm/swap.c: LRU lists, the last reference ------------------------------------------ */
 
-struct lruvec *folio_lruvec(struct vmlab *m, const struct page *p);
+/* The lruvec of a user page: its memory cgroup's, or the root's. */
+static inline struct lruvec *folio_lruvec(struct vmlab *m, const struct page *p)
+{
+	return p->memcg_id ? &m->memcgs[p->memcg_id]->lruvec : &m->root_mem_cgroup.lruvec;
+}
 enum lru_list folio_lru_list(const struct page *p);
 void lruvec_init(struct lruvec *lv, struct mem_cgroup *memcg);
 void folio_add_lru(struct vmlab *m, struct page *p);
@@ -439,8 +443,28 @@ uint64_t reclaim_pages(struct vmlab *m, struct list_head *list);
 uint64_t lruvec_state(struct vmlab *m, struct lruvec *lv, enum lru_list l);
 void lruvec_count_activate(struct vmlab *m, struct lruvec *lv, int file);
 
-/* An access to frame pfn completed without a fault: exact policies update their order. */
-void policy_access(struct vmlab *m, uint64_t pfn);
+/* An access to frame pfn completed without a fault: exact policies update their order. On
+ * the path of every replayed access, so inline: a policy whose access is "to the head of the
+ * policy list" (vm_policy_ops.access_to_head: exact LRU) is done here, any other through its
+ * ops (policy_access_ops, mm/policy/registry.c). */
+void policy_access_ops(struct vmlab *m, struct page *p);
+static inline void policy_access(struct vmlab *m, uint64_t pfn)
+{
+	struct page *p = pfn_to_page(m, pfn);
+	struct lruvec *lv;
+
+	if ((p->flags & (PG_lru | PG_unevictable)) != PG_lru)
+		return;
+	if (!m->policy_access_to_head) {
+		policy_access_ops(m, p);
+		return;
+	}
+	lv = folio_lruvec(m, p);
+	if (lv->policy_list.next != &p->lru) {
+		list_del(&p->lru);
+		list_add(&p->lru, &lv->policy_list);
+	}
+}
 
 /* ---- mm/workingset.c ----------------------------------------------------------------------- */
 

@@ -19,13 +19,6 @@
 
 #define SWAP_CLUSTER_MAX 32
 
-struct lruvec *folio_lruvec(struct vmlab *m, const struct page *p)
-{
-	struct mem_cgroup *memcg = p->memcg_id ? m->memcgs[p->memcg_id] : NULL;
-
-	return memcg ? &memcg->lruvec : &m->root_mem_cgroup.lruvec;
-}
-
 enum lru_list folio_lru_list(const struct page *p)
 {
 	int file = !(p->flags & PG_swapbacked);

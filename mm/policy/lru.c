@@ -44,6 +44,7 @@ const struct vm_policy_ops lru_policy = {
 	.add = lru_add,
 	.del = lru_del,
 	.access = lru_access,
+	.access_to_head = 1,
 	.deactivate = lru_deactivate,
 	.shrink = policy_shrink_tail,
 	.check = policy_check_list,

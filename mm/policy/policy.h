@@ -28,6 +28,9 @@ struct vm_policy_ops {
 	void (*del)(struct vmlab *m, struct lruvec *lv, struct page *p);
 	/* exact policies: an access to p that completed without a fault */
 	void (*access)(struct vmlab *m, struct page *p);
+	/* 1: access is exactly "p to the head of lv->policy_list unless it is there" (lru), which
+	 * policy_access (mm/internal.h) then does inline on the hot path instead of calling it */
+	int access_to_head;
 	/* madvise(MADV_COLD): p should go early (may be NULL: no effect) */
 	void (*deactivate)(struct vmlab *m, struct lruvec *lv, struct page *p);
 	/* reclaim from lv until sc->nr_reclaimed reaches sc->nr_to_reclaim or nothing more can

@@ -55,12 +55,9 @@ const char *vmlab_policy_names(void)
 	return vm_policy_names();
 }
 
-void policy_access(struct vmlab *m, uint64_t pfn)
+void policy_access_ops(struct vmlab *m, struct page *p)
 {
-	struct page *p = pfn_to_page(m, pfn);
-
-	if ((p->flags & (PG_lru | PG_unevictable)) == PG_lru)
-		m->policy->access(m, p);
+	m->policy->access(m, p);
 }
 
 void policy_list_add_head(struct lruvec *lv, struct page *p)
