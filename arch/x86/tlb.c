@@ -87,38 +87,41 @@ static void flush_one(struct vmlab *m, uint64_t vpn)
 void tlb_fill(struct vmlab *m, uint64_t addr, pteval_t pte)
 {
 	struct cpu *c = &m->cpu;
-	uint64_t vpn = addr >> PAGE_SHIFT;
-	unsigned set = (unsigned)(vpn & c->set_mask), w;
-	struct tlb_entry *e = &c->tlb[set * c->tlb_ways];
+	const uint64_t vpn = addr >> PAGE_SHIFT;
+	const unsigned set = (unsigned)(vpn & c->set_mask), ways = c->tlb_ways;
+	const uint16_t asid = c->loaded_asid; /* locals: the stores below cannot change them */
+	struct tlb_entry *e = &c->tlb[set * ways];
 	uint8_t perm = TLB_P_READ;
+	unsigned w;
 
 	if ((pte & (_PAGE_RW | _PAGE_DIRTY)) == (_PAGE_RW | _PAGE_DIRTY))
 		perm |= TLB_P_WRITE;
 	if (!(pte & _PAGE_NX))
 		perm |= TLB_P_EXEC;
 	/* refill in place when the page is already cached (a D-bit or permission update) */
-	if (likely(c->tlb_ways == 4)) { /* the default: the four ways unrolled */
-		const uint16_t asid = c->loaded_asid;
-
+	if (likely(ways == 4)) { /* the default: the four ways unrolled */
 		w = (e[0].vpn == vpn && e[0].asid == asid)   ? 0
 		    : (e[1].vpn == vpn && e[1].asid == asid) ? 1
 		    : (e[2].vpn == vpn && e[2].asid == asid) ? 2
 		    : (e[3].vpn == vpn && e[3].asid == asid) ? 3
 							      : 4;
 	} else {
-		for (w = 0; w < c->tlb_ways; w++)
-			if (e[w].vpn == vpn && e[w].asid == c->loaded_asid)
+		for (w = 0; w < ways; w++)
+			if (e[w].vpn == vpn && e[w].asid == asid)
 				break;
 	}
-	if (w == c->tlb_ways) {
-		w = c->victim[set];
-		c->victim[set] = (uint8_t)(w + 1 == c->tlb_ways ? 0 : w + 1); /* no division */
+	if (w == ways) {
+		uint8_t *v = &c->victim[set];
+
+		w = *v;
+		*v = (uint8_t)(w + 1 == ways ? 0 : w + 1); /* no division */
 	}
-	e[w].vpn = vpn;
-	e[w].pfn = pte_pfn(pte);
-	e[w].asid = c->loaded_asid;
-	e[w].perm = perm;
-	e[w].global = 0;
+	e += w;
+	e->vpn = vpn;
+	e->pfn = pte_pfn(pte);
+	e->asid = asid;
+	e->perm = perm;
+	e->global = 0;
 }
 
 /* choose_new_asid + load_new_mm_cr3. */
