@@ -70,14 +70,16 @@ static void flush_asid(struct vmlab *m, uint16_t asid)
 }
 
 /* invlpg: drops the entry for one page of the current address space. */
-static void flush_one(struct vmlab *m, uint64_t vpn)
+static inline void flush_one(struct vmlab *m, uint64_t vpn)
 {
 	struct cpu *c = &m->cpu;
-	struct tlb_entry *set = &c->tlb[(vpn & c->set_mask) * c->tlb_ways];
-	unsigned w, ways = likely(c->tlb_ways == 4) ? 4 : c->tlb_ways; /* unrolled for 4 */
+	const unsigned ways = likely(c->tlb_ways == 4) ? 4 : c->tlb_ways; /* unrolled for 4 */
+	const uint16_t asid = c->loaded_asid;
+	struct tlb_entry *set = &c->tlb[(vpn & c->set_mask) * ways];
+	unsigned w;
 
 	for (w = 0; w < ways; w++)
-		if (set[w].vpn == vpn && set[w].asid == c->loaded_asid)
+		if (set[w].vpn == vpn && set[w].asid == asid)
 			set[w].vpn = TLB_INVALID;
 	/* Simplification: invlpg keeps the paging-structure cache (x86 drops it). It holds where a
 	 * region's PTE table is, which a PTE change does not move; freeing the table drops it. */
@@ -174,7 +176,12 @@ void flush_tlb_mm_range(struct vmlab *m, struct mm_struct *mm, uint64_t start, u
 		 * behind mm->tlb_gen and is flushed when the mm is switched to again. */
 		return;
 	}
-	if (pages <= TLB_FLUSH_CEILING) {
+	if (pages == 1) { /* reclaim's unmap, a COW break */
+		flush_one(m, start >> PAGE_SHIFT);
+		count_vm_event(m, NR_TLB_LOCAL_FLUSH_ONE);
+		if (unlikely(explaining(m)))
+			flush_event(m, start, 1);
+	} else if (pages <= TLB_FLUSH_CEILING) {
 		for (vpn = start >> PAGE_SHIFT; vpn < end >> PAGE_SHIFT; vpn++)
 			flush_one(m, vpn);
 		count_vm_events(m, NR_TLB_LOCAL_FLUSH_ONE, pages);
