@@ -131,6 +131,13 @@ int do_user_addr_fault(struct vmlab *m, struct task_struct *t, uint64_t addr, un
 	return 0;
 }
 
+/* The error code a failed walk of a user access starts from (mmu_walk's). */
+static inline unsigned pf_error_code(int kind)
+{
+	return X86_PF_USER | (kind == VMLAB_ACC_WRITE ? X86_PF_WRITE : 0) |
+	       (kind == VMLAB_ACC_EXEC ? X86_PF_INSTR : 0);
+}
+
 /* The slow path of an access: walk, fault, retry. Returns 0 with *pfn, or a signal. err0 is 0,
  * or the error code of a first walk the caller made (and counted) already. */
 static int access_slow(struct vmlab *m, struct task_struct *t, uint64_t addr, int kind,
@@ -161,6 +168,9 @@ static int access_slow(struct vmlab *m, struct task_struct *t, uint64_t addr, in
 			      (kind == VMLAB_ACC_EXEC ? X86_PF_INSTR : 0);
 			if (addr_canonical(addr))
 				err = mmu_walk(m, t->mm, addr, kind, &ptep);
+		} else if (likely(!explaining(m))) {
+			c->stats.walks++; /* what mmu_walk does, its user walk inline */
+			err = mmu_walk_user(m, t->mm, addr, kind, pf_error_code(kind), &ptep);
 		} else {
 			err = mmu_walk(m, t->mm, addr, kind, &ptep);
 		}
@@ -177,7 +187,6 @@ fault:
 		if (sig)
 			return sig;
 	}
-	(void)c;
 	vm_bug(__func__, "the fault handler did not make progress");
 }
 
@@ -257,8 +266,7 @@ static inline int access_walk(struct vmlab *m, struct task_struct *t, int pid, u
 			      int kind, int *sig)
 {
 	struct cpu *c = &m->cpu;
-	unsigned err = X86_PF_USER | (kind == VMLAB_ACC_WRITE ? X86_PF_WRITE : 0) |
-		       (kind == VMLAB_ACC_EXEC ? X86_PF_INSTR : 0);
+	unsigned err = pf_error_code(kind);
 	pteval_t *ptep;
 
 	if (unlikely(t->mm != c->loaded_mm || addr >= TASK_SIZE_MAX || explaining(m) ||
