@@ -43,6 +43,9 @@ typedef struct vmlab_config {
 	                           * VMLAB_SWAP_RAMDISK, below */
 	int swappiness;           /* vm.swappiness, 0..200 (default 60) */
 	int page_cluster;         /* vm.page-cluster, 0..31 (default 3; exact policies use 0) */
+	int general_paths;        /* 1: the common cases take the general code too (the lean
+	                           * TLB-miss walk, exact-policy reclaim and LRU update are off);
+	                           * same results, slower: tests compare the two */
 	int swap_no_zeromap;      /* 0 (default): a page of zeros is not written to swap, only
 	                           * marked (Linux 6.12+: swpout_zero, not pswpout); 1: it is
 	                           * written and read like any page (pswpout, pswpin, disk time):

@@ -314,7 +314,8 @@ static bool reclaim_exact_anon(struct vmlab *m, struct page *p, struct scan_cont
 
 	if ((p->flags & mask) != (PG_lru | PG_anon | PG_swapbacked) || p->_refcount != 1 ||
 	    p->_mapcount != 1 || p->memcg_id || !si || !si->store || sc->target_mem_cgroup ||
-	    !sc->may_swap || !sc->may_unmap || !sc->may_writepage || unlikely(explaining(m)))
+	    !sc->may_swap || !sc->may_unmap || !sc->may_writepage || unlikely(explaining(m)) ||
+	    m->cfg.general_paths)
 		return false;
 	ptep = anon_single_pte(m, p, &vma, &addr);
 	if (!ptep)

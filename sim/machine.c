@@ -144,7 +144,7 @@ int vmlab_create(const vmlab_config_t *cfg, vmlab_t **out)
 	mem_cgroup_init(m);
 	m->policy = vm_policy_find(m->cfg.policy);
 	m->policy_exact = m->policy->exact;
-	m->policy_access_to_head = m->policy->access_to_head;
+	m->policy_access_to_head = m->policy->access_to_head && !cfg->general_paths;
 	m->swappiness = cfg->swappiness;
 	/* exact policies bring exactly one page per fault: no swap readahead */
 	m->page_cluster = m->policy_exact ? 0 : cfg->page_cluster;

@@ -260,7 +260,9 @@ static __attribute__((noinline)) int access_fault(struct vmlab *m, struct task_s
  * without their generality. Returns WALK_DONE when the walk found the page and allowed the
  * access; WALK_FAULTED when it faulted and access_fault took over (its result in *sig); 0,
  * with nothing done, when the general path must run instead: explain mode, the per-operation
- * checkers or dirty throttling are on, or another address space is loaded. */
+ * checkers or dirty throttling are on, the machine was asked for the general paths
+ * (cfg.general_paths: tests/unit/test_fastpath.c compares the two), or another address space
+ * is loaded. */
 enum { WALK_DONE = 1, WALK_FAULTED = 2 };
 static inline int access_walk(struct vmlab *m, struct task_struct *t, int pid, uint64_t addr,
 			      int kind, int *sig)
@@ -270,7 +272,7 @@ static inline int access_walk(struct vmlab *m, struct task_struct *t, int pid, u
 	pteval_t *ptep;
 
 	if (unlikely(t->mm != c->loaded_mm || addr >= TASK_SIZE_MAX || explaining(m) ||
-		     m->cfg.check || m->dirty_exceeded))
+		     m->cfg.check || m->dirty_exceeded || m->cfg.general_paths))
 		return 0;
 	err = mmu_walk_user(m, t->mm, addr, kind, err, &ptep);
 	m->cur_pid = pid;

@@ -1,0 +1,214 @@
+/* tests/unit/test_fastpath.c - the lean paths of the hot code against the general ones.
+ *
+ * Three common cases have code of their own for speed: the TLB miss whose walk finds the page
+ * (access_walk, arch/x86/fault.c), the exact policies' swap-out of an ordinary anonymous page
+ * (reclaim_exact_anon, mm/vmscan.c) and exact LRU's update on each access (policy_access,
+ * mm/internal.h). vmlab_config_t.general_paths turns them off. Here two machines, one with
+ * them and one without, run the same random work in lockstep (stores and loads of real bytes,
+ * batches of accesses, forks that share pages and exits, under a resident limit, with swap in
+ * memory, on a RAM disk that counts zero pages as writes, or in a file), and everything that
+ * can be observed must be equal after every step: each call's result, the bytes loaded, and
+ * every /proc view and the TLB counters every few hundred steps. With --check on one variant
+ * the invariant checkers run as well.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "include/vmlab.h"
+#include "tests/unit/test.h"
+
+#define BASE 0x10000000ull
+#define SPAN (4096ull * 3000) /* 3000 pages of address space, a few hundred resident */
+
+static uint64_t rng;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Zipf-like: small page numbers far more often (the product of two uniforms) */
+static uint64_t pick_addr(void)
+{
+	uint64_t a = rnd() % 3000, b = rnd() % 3000;
+
+	return BASE + (a * b / 3000) * 4096 + (rnd() % 512) * 8;
+}
+
+static const char *const views[] = {"vmstat", "meminfo", "maps", "smaps", "status",
+				     "buddyinfo", "swaps", "zoneinfo"};
+
+/* /proc/swaps without its first column: a swap file's name is a fresh temporary file's. */
+static void drop_names(char *s)
+{
+	char *out = s;
+
+	while (*s) {
+		while (*s && *s != ' ' && *s != '\t' && *s != '\n')
+			s++;
+		while (*s && *s != '\n')
+			*out++ = *s++;
+		if (*s)
+			*out++ = *s++;
+	}
+	*out = 0;
+}
+
+/* Every view of both machines equal (pid's views for the per-process ones). */
+static int same_views(vmlab_t *a, vmlab_t *b, int pid)
+{
+	vmlab_tlb_stats_t sa, sb;
+	size_t i;
+	int same = 1;
+
+	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		char *x = NULL, *y = NULL;
+		int ra = vmlab_show(a, views[i], pid, &x), rb = vmlab_show(b, views[i], pid, &y);
+
+		if (x && y && !strcmp(views[i], "swaps")) {
+			drop_names(x);
+			drop_names(y);
+		}
+		if (ra != rb || (x && y && strcmp(x, y))) {
+			printf("# view %s differs\n", views[i]);
+			same = 0;
+		}
+		free(x);
+		free(y);
+	}
+	vmlab_tlb_stats(a, &sa);
+	vmlab_tlb_stats(b, &sb);
+	if (memcmp(&sa, &sb, sizeof(sa))) {
+		printf("# TLB counters differ\n");
+		same = 0;
+	}
+	return same;
+}
+
+static void lockstep(const char *policy, int backing, int zeromap_off, uint64_t resident,
+		     int check, uint64_t seed, int steps)
+{
+	vmlab_config_t c;
+	vmlab_t *m[2] = {NULL, NULL};
+	int pid[2], child[2] = {0, 0}, k, step;
+	uint64_t out;
+
+	vmlab_config_default(&c);
+	c.ram = 32ull << 20;
+	c.swap = 64ull << 20;
+	c.swap_backing = backing;
+	c.swap_no_zeromap = zeromap_off;
+	c.resident_pages = resident;
+	snprintf(c.policy, sizeof(c.policy), "%s", policy);
+	for (k = 0; k < 2; k++) {
+		c.general_paths = k;
+		c.check = check && k;
+		CHECK_EQ(vmlab_create(&c, &m[k]), 0);
+		if (!m[k])
+			goto out;
+		CHECK_EQ(vmlab_spawn(m[k], &pid[k]), 0);
+		CHECK_EQ(vmlab_mmap(m[k], pid[k], BASE, SPAN, VMLAB_PROT_READ | VMLAB_PROT_WRITE,
+				    VMLAB_MAP_PRIVATE | VMLAB_MAP_ANONYMOUS | VMLAB_MAP_FIXED, &out), 0);
+	}
+	CHECK_EQ(pid[0], pid[1]);
+	rng = seed;
+	for (step = 0; step < steps && !t_failed_checks; step++) {
+		uint64_t op = rnd() % 100, addr = pick_addr(), v = addr * 2654435761u ^ seed;
+		int r[2];
+
+		if (op < 40) { /* a store of real bytes */
+			for (k = 0; k < 2; k++)
+				r[k] = vmlab_store(m[k], pid[k], addr, &v, 8, NULL);
+			CHECK_EQ(r[0], r[1]);
+		} else if (op < 70) { /* a load: the same bytes on both */
+			uint64_t got[2] = {1, 2};
+
+			for (k = 0; k < 2; k++)
+				r[k] = vmlab_load(m[k], pid[k], addr, &got[k], 8, NULL);
+			CHECK_EQ(r[0], r[1]);
+			CHECK(got[0] == got[1]);
+		} else if (op < 96) { /* a batch, as replay makes them */
+			vmlab_trace_rec_t rec[64];
+			size_t n = 1 + rnd() % 64, i, done[2];
+			int sig[2];
+
+			for (i = 0; i < n; i++) {
+				rec[i].addr = pick_addr();
+				rec[i].pid = 1;
+				rec[i].size = 1;
+				rec[i].kind = (uint8_t)(rnd() % 3 ? VMLAB_ACC_WRITE : VMLAB_ACC_READ);
+				rec[i].pad = 0;
+			}
+			for (k = 0; k < 2; k++)
+				done[k] = vmlab_access_recs(m[k], pid[k], rec, n, &sig[k]);
+			CHECK_EQ(done[0], done[1]);
+			CHECK_EQ(sig[0], sig[1]);
+		} else if (op < 98 && !child[0]) { /* a fork: pages shared by two PTEs */
+			for (k = 0; k < 2; k++)
+				r[k] = vmlab_fork(m[k], pid[k], &child[k]);
+			CHECK_EQ(r[0], r[1]);
+			CHECK_EQ(child[0], child[1]);
+			if (r[0])
+				child[0] = child[1] = 0;
+		} else if (child[0]) { /* the child writes a little, then exits */
+			for (k = 0; k < 2; k++) {
+				r[k] = vmlab_store(m[k], child[k], addr, &v, 8, NULL);
+				CHECK_EQ(vmlab_exit(m[k], child[k]), 0);
+			}
+			CHECK_EQ(r[0], r[1]);
+			child[0] = child[1] = 0;
+		}
+		if (step % 400 == 399)
+			CHECK(same_views(m[0], m[1], pid[0]));
+	}
+	CHECK(same_views(m[0], m[1], pid[0]));
+out:
+	for (k = 0; k < 2; k++)
+		if (m[k])
+			vmlab_destroy(m[k]);
+}
+
+static void lru_memory(void)
+{
+	lockstep("lru", VMLAB_SWAP_MEMORY, 0, 300, 0, 11, 6000);
+}
+
+static void lru_ramdisk_counted_zeros(void)
+{
+	lockstep("lru", VMLAB_SWAP_RAMDISK, 1, 200, 0, 12, 6000);
+}
+
+static void lru_file_swap(void)
+{
+	lockstep("lru", VMLAB_SWAP_FILE, 0, 250, 0, 13, 3000);
+}
+
+static void fifo_and_clock(void)
+{
+	lockstep("fifo", VMLAB_SWAP_RAMDISK, 1, 300, 0, 14, 5000);
+	lockstep("clock", VMLAB_SWAP_MEMORY, 0, 300, 0, 15, 5000);
+}
+
+static void linux_policy(void)
+{
+	lockstep("linux", VMLAB_SWAP_MEMORY, 0, 300, 0, 16, 5000);
+}
+
+static void with_checkers(void)
+{
+	lockstep("lru", VMLAB_SWAP_RAMDISK, 1, 150, 1, 17, 1500);
+}
+
+int main(void)
+{
+	RUN(lru_memory);
+	RUN(lru_ramdisk_counted_zeros);
+	RUN(lru_file_swap);
+	RUN(fifo_and_clock);
+	RUN(linux_policy);
+	RUN(with_checkers);
+	TEST_EXIT();
+}
