@@ -184,9 +184,7 @@ struct page *filemap_get_page(struct address_space *mapping, uint64_t idx)
 
 void disk_io(struct vmlab *m, uint64_t pages)
 {
-	if (!pages)
-		return;
-	m->clock_ns += m->cfg.disk_latency_ns + pages * PAGE_SIZE * 1000000000ull / m->cfg.disk_bw;
+	disk_request(m, pages);
 }
 
 void dirty_thresholds(struct vmlab *m, uint64_t *bg, uint64_t *thresh)

@@ -522,6 +522,7 @@ struct vmlab {
 	void *policy_data;              /* the policy's own state (host memory) */
 	int policy_exact;               /* the policy sees every access (exact lru/fifo/clock/opt) */
 	int policy_access_to_head;      /* its access moves the page to the list head (lru) */
+	uint64_t disk_page_ns;          /* a one-page disk request on the simulated clock */
 	uint64_t next_use;              /* opt: when the page of the current access is used next */
 	uint64_t nr_user_pages;         /* pages on LRU lists (the resident limit counts these) */
 	int swappiness;                 /* vm.swappiness (default 60) */

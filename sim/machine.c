@@ -145,6 +145,7 @@ int vmlab_create(const vmlab_config_t *cfg, vmlab_t **out)
 	m->policy = vm_policy_find(m->cfg.policy);
 	m->policy_exact = m->policy->exact;
 	m->policy_access_to_head = m->policy->access_to_head && !cfg->general_paths;
+	m->disk_page_ns = m->cfg.disk_latency_ns + PAGE_SIZE * 1000000000ull / m->cfg.disk_bw;
 	m->swappiness = cfg->swappiness;
 	/* exact policies bring exactly one page per fault: no swap readahead */
 	m->page_cluster = m->policy_exact ? 0 : cfg->page_cluster;
