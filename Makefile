@@ -10,8 +10,11 @@ SAN     ?=
 # gcc's link-time optimization for the program and the benchmarks: the access and fault paths
 # cross many files (mm/, arch/x86/), and inlining across them is worth about 15% of replay's
 # time (BENCHMARKS.md). The objects keep their ordinary code too (fat), so the unit tests link
-# quickly without it. Off for clang (whose LTO needs a linker plugin) and the sanitizer builds.
-LTO     ?= $(if $(findstring clang,$(CC)),,-flto=auto -ffat-lto-objects)
+# quickly without it. Off for clang (whose LTO needs a linker plugin), without gcc-ar, and for
+# the sanitizer builds.
+CC_IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -qi clang && echo 1)
+HAVE_GCC_AR := $(shell command -v gcc-ar 2>/dev/null)
+LTO     ?= $(if $(CC_IS_CLANG),,$(if $(HAVE_GCC_AR),-flto=auto -ffat-lto-objects,))
 AR      := $(if $(LTO),gcc-ar,ar)
 LTO_LINK:= $(if $(LTO),$(OPT) -flto=auto,)
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
