@@ -231,11 +231,18 @@ struct vm_area_struct *vma_merge_neighbours(struct vmlab *m, struct mm_struct *m
 {
 	struct vm_area_struct *prev = vma_prev(mm, vma), *next = vma_next(mm, vma);
 
+	bool left, right;
+
 	if (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP | VM_IO | VM_DONTEXPAND))
 		return vma; /* VM_SPECIAL mappings never merge */
-	if (next && can_merge(vma, next))
+	/* can_vma_merge_left/right: when both sides could take the new range but their
+	 * anon_vmas differ, it joins the left one only */
+	left = prev && can_merge(prev, vma);
+	right = next && can_merge(vma, next) &&
+		(!left || !prev->anon_vma || !next->anon_vma || prev->anon_vma == next->anon_vma);
+	if (right)
 		merge_into_left(m, mm, vma, next); /* on failure the two simply stay apart */
-	if (prev && can_merge(prev, vma) && !merge_into_left(m, mm, prev, vma))
+	if (left && can_merge(prev, vma) && !merge_into_left(m, mm, prev, vma))
 		vma = prev;
 	return vma;
 }

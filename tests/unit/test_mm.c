@@ -94,6 +94,30 @@ static void walker_error_codes(void)
 	vmlab_destroy(m);
 }
 
+/* A new range between two touched neighbours of different anon_vmas joins the left one
+ * (vma_merge_new_range: can_vma_merge_right says no when prev's and next's would conflict). */
+static void vma_merge_prefers_left(void)
+{
+	struct vmlab *m = boot(64 << 20, 0);
+	const int rw = VMLAB_PROT_READ | VMLAB_PROT_WRITE;
+	uint64_t c = 0x100000000ull, x;
+	int pid;
+
+	vmlab_spawn(m, &pid);
+	vmlab_mmap(m, pid, c, 2 << 12, rw, VMLAB_MAP_PRIVATE | VMLAB_MAP_FIXED, &x);
+	vmlab_mmap(m, pid, c + (4 << 12), 2 << 12, rw, VMLAB_MAP_PRIVATE | VMLAB_MAP_FIXED, &x);
+	CHECK_EQ(vmlab_access(m, pid, c, VMLAB_ACC_WRITE), 0);
+	CHECK_EQ(vmlab_access(m, pid, c + (4 << 12), VMLAB_ACC_WRITE), 0);
+	vmlab_mmap(m, pid, c + (2 << 12), 2 << 12, rw, VMLAB_MAP_PRIVATE | VMLAB_MAP_FIXED, &x);
+	CHECK(!strcmp(draw(m, pid, c), "[0-4 rw-][4-6 rw-]"));
+	/* an untouched neighbour has no anon_vma to conflict: all three merge */
+	vmlab_mmap(m, pid, c + (8 << 12), 2 << 12, rw, VMLAB_MAP_PRIVATE | VMLAB_MAP_FIXED, &x);
+	vmlab_mmap(m, pid, c + (6 << 12), 2 << 12, rw, VMLAB_MAP_PRIVATE | VMLAB_MAP_FIXED, &x);
+	CHECK(!strcmp(draw(m, pid, c), "[0-4 rw-][4-10 rw-]"));
+	CHECK_EQ(vmlab_check(m, NULL, 0), 0);
+	vmlab_destroy(m);
+}
+
 static void vma_merge_split(void)
 {
 	struct vmlab *m = boot(64 << 20, 0);
@@ -324,6 +348,7 @@ int main(void)
 	RUN(pte_encode_decode);
 	RUN(walker_error_codes);
 	RUN(vma_merge_split);
+	RUN(vma_merge_prefers_left);
 	RUN(tlb_invalidation);
 	RUN(pcid_switches);
 	RUN(layout_and_stack);
