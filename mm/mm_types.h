@@ -269,7 +269,12 @@ enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 struct mm_struct {
 	struct avl_node *mm_rb;         /* VMAs by address (Linux: the maple tree mm_mt) */
 	struct list_head mmap_list;     /* VMAs in address order */
-	struct vm_area_struct *vmacache; /* last VMA found (Linux: per-VMA lock/RCU lookup) */
+	/* VMAs found lately, one per 2 MiB region slot (Simplification: Linux 3.15-6.0 kept a
+	 * 4-entry per-thread vmacache; 6.1+ looks up its maple tree, whose wide nodes are shallow.
+	 * vmlab's AVL tree is deep, so find_vma caches; a hit is checked against the VMA's
+	 * bounds, and vma_unlink drops an unlinked VMA, so no result changes) */
+#define VMACACHE_SIZE 16
+	struct vm_area_struct *vmacache[VMACACHE_SIZE];
 	int map_count;                  /* VMAs */
 	uint64_t pgd;                   /* frame of the PGD (CR3 value >> 12) */
 	uint64_t mmap_base;             /* top of the top-down mmap area */

@@ -30,7 +30,8 @@ bool vma_is_anonymous(const struct vm_area_struct *vma)
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr)
 {
-	struct vm_area_struct *c = mm->vmacache, *best = NULL;
+	struct vm_area_struct **slot = &mm->vmacache[(addr >> PMD_SHIFT) & (VMACACHE_SIZE - 1)];
+	struct vm_area_struct *c = *slot, *best = NULL;
 	struct avl_node *n;
 
 	if (c && c->vm_start <= addr && addr < c->vm_end)
@@ -48,7 +49,7 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr)
 		}
 	}
 	if (best && best->vm_start <= addr)
-		mm->vmacache = best;
+		*slot = best;
 	return best;
 }
 
@@ -144,10 +145,13 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 {
+	unsigned i;
+
 	avl_erase(&mm->mm_rb, &vma->rb, vma_cmp);
 	list_del(&vma->vm_list);
-	if (mm->vmacache == vma)
-		mm->vmacache = NULL;
+	for (i = 0; i < VMACACHE_SIZE; i++)
+		if (mm->vmacache[i] == vma)
+			mm->vmacache[i] = NULL;
 	mm->map_count--;
 }
 
