@@ -269,6 +269,7 @@ int bprm_execve(struct vmlab *m, struct task_struct *t, struct linux_binprm *bpr
 	if (err) {
 		if (mm->pgd)
 			pgd_free(m, mm);
+		mm_free_vmacache(mm);
 		kmem_cache_free(m, m->mm_cachep, mm);
 		return exec_fail(m, err, "%s: out of memory", bprm->filename);
 	}

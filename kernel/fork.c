@@ -24,6 +24,7 @@ int dup_mm(struct vmlab *m, struct task_struct *child, struct mm_struct *old)
 	mm->memcg = child->memcg;
 	mm->context_id = ++m->next_context_id;
 	if (pgd_alloc(m, mm)) {
+		mm_free_vmacache(mm);
 		kmem_cache_free(m, m->mm_cachep, mm);
 		return -ENOMEM;
 	}

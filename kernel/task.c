@@ -55,6 +55,7 @@ void mmput(struct vmlab *m, struct mm_struct *mm)
 	tlb_mm_gone(m, mm);
 	exit_mmap(m, mm);
 	pgd_free(m, mm);
+	mm_free_vmacache(mm);
 	kmem_cache_free(m, m->mm_cachep, mm);
 }
 

@@ -659,6 +659,8 @@ int filemap_writeout_page(struct vmlab *m, struct page *page);
 /* ---- mm/vma.c, mm/mmap.c: the address space ------------------------------------------------ */
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);      /* first vm_end > addr */
+/* Frees find_vma's cache of mm (before the mm itself is freed). */
+void mm_free_vmacache(struct mm_struct *mm);
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, uint64_t addr);    /* containing addr */
 struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma);
 struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma);

@@ -266,15 +266,24 @@ struct vm_area_struct {
 
 enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 
+#define VMACACHE_SIZE 256
+struct vmacache_entry {
+	struct vm_area_struct *vma;
+	uint64_t seq;
+};
+
 struct mm_struct {
 	struct avl_node *mm_rb;         /* VMAs by address (Linux: the maple tree mm_mt) */
 	struct list_head mmap_list;     /* VMAs in address order */
 	/* VMAs found lately, one per 2 MiB region slot (Simplification: Linux 3.15-6.0 kept a
 	 * 4-entry per-thread vmacache; 6.1+ looks up its maple tree, whose wide nodes are shallow.
-	 * vmlab's AVL tree is deep, so find_vma caches; a hit is checked against the VMA's
-	 * bounds, and vma_unlink drops an unlinked VMA, so no result changes) */
-#define VMACACHE_SIZE 16
-	struct vm_area_struct *vmacache[VMACACHE_SIZE];
+	 * vmlab's AVL tree is deep and its walk branchy, so find_vma caches. Host memory, made by
+	 * the first find_vma (not simulated kernel memory: Linux has no such table) and freed
+	 * with the mm (mm_free_vmacache). An entry counts only while vmacache_seq is the one it
+	 * was made under (vma_unlink moves it on, so no entry can name a freed VMA), and a hit is
+	 * checked against the VMA's bounds: no result changes) */
+	struct vmacache_entry *vmacache;
+	uint64_t vmacache_seq;
 	int map_count;                  /* VMAs */
 	uint64_t pgd;                   /* frame of the PGD (CR3 value >> 12) */
 	uint64_t mmap_base;             /* top of the top-down mmap area */

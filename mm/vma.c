@@ -13,6 +13,8 @@
  *   merge:   [prev)[vma)[next)  ->  [prev ............... next)  when flags, file, pgoff and
  *            anon_vma are compatible on each side
  */
+#include <stdlib.h>
+
 #include "mm/internal.h"
 
 static int vma_cmp(const struct avl_node *a, const struct avl_node *b)
@@ -28,14 +30,24 @@ bool vma_is_anonymous(const struct vm_area_struct *vma)
 	return vma->vm_ops == NULL;
 }
 
+void mm_free_vmacache(struct mm_struct *mm)
+{
+	free(mm->vmacache);
+	mm->vmacache = NULL;
+}
+
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr)
 {
-	struct vm_area_struct **slot = &mm->vmacache[(addr >> PMD_SHIFT) & (VMACACHE_SIZE - 1)];
-	struct vm_area_struct *c = *slot, *best = NULL;
+	struct vmacache_entry *slot = NULL;
+	struct vm_area_struct *best = NULL;
 	struct avl_node *n;
 
-	if (c && c->vm_start <= addr && addr < c->vm_end)
-		return c;
+	if (likely(mm->vmacache) || (mm->vmacache = calloc(VMACACHE_SIZE, sizeof(*slot)))) {
+		slot = &mm->vmacache[(addr >> PMD_SHIFT) & (VMACACHE_SIZE - 1)];
+		if (slot->vma && slot->seq == mm->vmacache_seq && slot->vma->vm_start <= addr &&
+		    addr < slot->vma->vm_end)
+			return slot->vma;
+	} /* without host memory for the cache, the tree alone */
 	for (n = mm->mm_rb; n;) {
 		struct vm_area_struct *v = container_of(n, struct vm_area_struct, rb);
 
@@ -48,8 +60,10 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr)
 			n = n->right;
 		}
 	}
-	if (best && best->vm_start <= addr)
-		*slot = best;
+	if (slot && best && best->vm_start <= addr) {
+		slot->vma = best;
+		slot->seq = mm->vmacache_seq;
+	}
 	return best;
 }
 
@@ -145,13 +159,9 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	unsigned i;
-
 	avl_erase(&mm->mm_rb, &vma->rb, vma_cmp);
 	list_del(&vma->vm_list);
-	for (i = 0; i < VMACACHE_SIZE; i++)
-		if (mm->vmacache[i] == vma)
-			mm->vmacache[i] = NULL;
+	mm->vmacache_seq++; /* every cached entry is void now: none names a freed VMA */
 	mm->map_count--;
 }
 

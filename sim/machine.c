@@ -212,6 +212,7 @@ int vmlab_spawn(vmlab_t *m, int *pid)
 	err = mm_setup_new(m, mm);
 	if (err) {
 		if (!mm->pgd) {
+			mm_free_vmacache(mm);
 			kmem_cache_free(m, m->mm_cachep, mm);
 			t->mm = NULL;
 		}
