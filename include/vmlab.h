@@ -43,6 +43,10 @@ typedef struct vmlab_config {
 	                           * VMLAB_SWAP_RAMDISK, below */
 	int swappiness;           /* vm.swappiness, 0..200 (default 60) */
 	int page_cluster;         /* vm.page-cluster, 0..31 (default 3; exact policies use 0) */
+	int host_small_pages;     /* 0 (default): simulated RAM is backed by host huge pages
+	                           * (fewer host faults when pages hold data); 1: by 4 KiB host
+	                           * pages, so that only what is touched is committed (replay,
+	                           * whose pages hold no bytes, sets it) */
 	int general_paths;        /* 1: the common cases take the general code too (the lean
 	                           * TLB-miss walk, exact-policy reclaim and LRU update are off);
 	                           * same results, slower: tests compare the two */

@@ -136,7 +136,8 @@ int vmlab_create(const vmlab_config_t *cfg, vmlab_t **out)
 	 * 2 MiB steps instead of taking one host page fault per simulated frame. Still lazy: only
 	 * the 2 MiB regions the machine touches are committed. Not for mem_map, whose sparse
 	 * touches at boot would each commit 2 MiB. Advisory: ignored where unsupported. */
-	madvise(m->ram, m->ram_bytes, MADV_HUGEPAGE);
+	if (!cfg->host_small_pages)
+		madvise(m->ram, m->ram_bytes, MADV_HUGEPAGE);
 	INIT_LIST_HEAD(&m->slab_caches);
 	INIT_LIST_HEAD(&m->vmap_areas);
 	INIT_LIST_HEAD(&m->file_inodes);
