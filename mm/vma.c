@@ -244,7 +244,6 @@ struct vm_area_struct *vma_merge_neighbours(struct vmlab *m, struct mm_struct *m
 					    struct vm_area_struct *vma)
 {
 	struct vm_area_struct *prev = vma_prev(mm, vma), *next = vma_next(mm, vma);
-
 	bool left, right;
 
 	if (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP | VM_IO | VM_DONTEXPAND))
