@@ -20,8 +20,7 @@ static uint64_t seed = 99;
 
 static uint64_t rnd(void)
 {
-	seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-	return seed >> 17;
+	return test_lcg(&seed);
 }
 
 struct acc {

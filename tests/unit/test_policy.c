@@ -152,10 +152,7 @@ static uint64_t rng;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return test_xorshift(&rng);
 }
 
 /* kind 0: uniform; 1: a loop over npages; 2: skewed (80% of accesses on 10% of the pages);

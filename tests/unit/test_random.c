@@ -71,10 +71,7 @@ static int failures;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return test_xorshift(&rng);
 }
 
 static uint8_t *model_bytes(struct mpage *p)

@@ -27,8 +27,7 @@ static uint64_t seed = 7;
 
 static uint64_t rnd(void)
 {
-	seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-	return seed >> 17;
+	return test_lcg(&seed);
 }
 
 static uint64_t lru(const uint64_t *p, size_t n, size_t c)

@@ -19,20 +19,14 @@ static uint64_t seed = 12345;
 
 static uint64_t rnd(void)
 {
-	seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-	return seed >> 17;
+	return test_lcg(&seed);
 }
 
 static char dir[] = "/tmp/vmlab-test-trace-XXXXXX";
 
 static const char *tmp_path(const char *name)
 {
-	static char p[4][256];
-	static int k;
-
-	k = (k + 1) & 3;
-	snprintf(p[k], sizeof(p[k]), "%s/%s", dir, name);
-	return p[k];
+	return test_path(dir, name);
 }
 
 /* n random records: mostly near the previous address, sometimes far, some PID and size

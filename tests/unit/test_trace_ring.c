@@ -21,20 +21,14 @@ static uint64_t seed = 4242;
 
 static uint64_t rnd(void)
 {
-	seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-	return seed >> 17;
+	return test_lcg(&seed);
 }
 
 static char dir[] = "/tmp/vmlab-test-ring-XXXXXX";
 
 static const char *tmp_path(const char *name)
 {
-	static char p[4][256];
-	static int k;
-
-	k = (k + 1) & 3;
-	snprintf(p[k], sizeof(p[k]), "%s/%s", dir, name);
-	return p[k];
+	return test_path(dir, name);
 }
 
 static int write_file(const char *path, int format, int zstd, const vmlab_trace_rec_t *r, size_t n)
