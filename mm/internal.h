@@ -183,6 +183,13 @@ void walk_page_range(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint
 /* Frees page-table frames that map only [floor, ceiling) entirely (free_pgtables). */
 void free_pgtables(struct vmlab *m, struct mm_struct *mm, uint64_t floor, uint64_t ceiling);
 
+/* The error code a failed walk of a user access starts from: USER, and WRITE or INSTR. */
+static inline unsigned pf_error_code(int kind)
+{
+	return X86_PF_USER | (kind == VMLAB_ACC_WRITE ? X86_PF_WRITE : 0) |
+	       (kind == VMLAB_ACC_EXEC ? X86_PF_INSTR : 0);
+}
+
 /* The walk of a user address outside explain mode, unrolled (the hot part of every TLB miss:
  * mmu_walk uses it, and the TLB-miss fast path of arch/x86/fault.c).
  * User tables have no large pages (no THP), so PS needs no test here. Same results as the
@@ -448,10 +455,17 @@ void lruvec_count_activate(struct vmlab *m, struct lruvec *lv, int file);
  * policy list" (vm_policy_ops.access_to_head: exact LRU) is done here, any other through its
  * ops (policy_access_ops, mm/policy/registry.c). */
 void policy_access_ops(struct vmlab *m, struct page *p);
+/* Exact LRU's move: p to the head of lv's policy list, unless it is there. */
+static inline void policy_list_to_head(struct lruvec *lv, struct page *p)
+{
+	if (lv->policy_list.next != &p->lru) {
+		list_del(&p->lru);
+		list_add(&p->lru, &lv->policy_list);
+	}
+}
 static inline void policy_access(struct vmlab *m, uint64_t pfn)
 {
 	struct page *p = pfn_to_page(m, pfn);
-	struct lruvec *lv;
 
 	if ((p->flags & (PG_lru | PG_unevictable)) != PG_lru)
 		return;
@@ -459,11 +473,7 @@ static inline void policy_access(struct vmlab *m, uint64_t pfn)
 		policy_access_ops(m, p);
 		return;
 	}
-	lv = folio_lruvec(m, p);
-	if (lv->policy_list.next != &p->lru) {
-		list_del(&p->lru);
-		list_add(&p->lru, &lv->policy_list);
-	}
+	policy_list_to_head(folio_lruvec(m, p), p);
 }
 
 /* ---- mm/workingset.c ----------------------------------------------------------------------- */

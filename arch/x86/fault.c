@@ -131,13 +131,6 @@ int do_user_addr_fault(struct vmlab *m, struct task_struct *t, uint64_t addr, un
 	return 0;
 }
 
-/* The error code a failed walk of a user access starts from (mmu_walk's). */
-static inline unsigned pf_error_code(int kind)
-{
-	return X86_PF_USER | (kind == VMLAB_ACC_WRITE ? X86_PF_WRITE : 0) |
-	       (kind == VMLAB_ACC_EXEC ? X86_PF_INSTR : 0);
-}
-
 /* The slow path of an access: walk, fault, retry. Returns 0 with *pfn, or a signal. err0 is 0,
  * or the error code of a first walk the caller made (and counted) already. */
 static int access_slow(struct vmlab *m, struct task_struct *t, uint64_t addr, int kind,
@@ -164,8 +157,7 @@ static int access_slow(struct vmlab *m, struct task_struct *t, uint64_t addr, in
 		if (unlikely(addr >= TASK_SIZE_MAX)) {
 			/* no walk can succeed from user mode: US is clear in the kernel half, and a
 			 * non-canonical address faults before any walk */
-			err = X86_PF_USER | (kind == VMLAB_ACC_WRITE ? X86_PF_WRITE : 0) |
-			      (kind == VMLAB_ACC_EXEC ? X86_PF_INSTR : 0);
+			err = pf_error_code(kind);
 			if (addr_canonical(addr))
 				err = mmu_walk(m, t->mm, addr, kind, &ptep);
 		} else if (likely(!explaining(m))) {

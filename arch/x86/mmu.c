@@ -208,16 +208,12 @@ unsigned mmu_walk(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind
 		  pteval_t **ptep_out)
 {
 	struct cpu *c = &m->cpu;
-	unsigned err = X86_PF_USER;
+	unsigned err = pf_error_code(kind);
 	uint64_t pfn = mm->pgd;
 	pteval_t allow = _PAGE_RW | _PAGE_USER, nx = 0;
 	pteval_t *e = NULL;
 	int level = 4;
 
-	if (kind == VMLAB_ACC_WRITE)
-		err |= X86_PF_WRITE;
-	else if (kind == VMLAB_ACC_EXEC)
-		err |= X86_PF_INSTR;
 	c->stats.walks++;
 	if (likely(addr < TASK_SIZE_MAX && !explaining(m)))
 		return mmu_walk_user(m, mm, addr, kind, err, ptep_out);

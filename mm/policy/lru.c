@@ -7,14 +7,11 @@
  */
 #include "mm/policy/policy.h"
 
+/* (policy_access does this inline unless the machine asked for the general paths) */
 static void lru_access(struct vmlab *m, struct page *p)
 {
-	struct lruvec *lv = folio_lruvec(m, p);
-
-	if ((p->flags & (PG_lru | PG_unevictable)) == PG_lru && lv->policy_list.next != &p->lru) {
-		list_del(&p->lru);
-		list_add(&p->lru, &lv->policy_list);
-	}
+	if ((p->flags & (PG_lru | PG_unevictable)) == PG_lru)
+		policy_list_to_head(folio_lruvec(m, p), p);
 }
 
 /* MADV_COLD: to the victim end. */
