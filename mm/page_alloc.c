@@ -605,6 +605,48 @@ static struct page *__alloc_pages_slowpath(struct vmlab *m, gfp_t gfp, unsigned 
 	return get_page_from_freelist(m, gfp, order, highest_zoneidx, false);
 }
 
+/* The frame that reclaim_resident_lean just evicted, handed straight to the allocation that
+ * asked for the eviction, when that is what free_pages then get_page_from_freelist would do:
+ * the freed page goes to the head of its zone's pcp list and the allocation takes the head
+ * of the first zone that passes its watermark. So the page's zone must be that zone, and the
+ * free must not be the one that drains the list past `high`. Explain mode, which shows both
+ * steps, never gets here (reclaim_resident_lean refuses). */
+static bool handoff_ok(struct vmlab *m, const struct page *p, gfp_t gfp, int high)
+{
+	int i;
+
+	if (p->zone > high || m->zones[p->zone].pcp[0].count + 1 > m->zones[p->zone].pcp[0].high)
+		return false;
+	for (i = high; i > p->zone; i--) {
+		const struct zone *z = &m->zones[i];
+		uint64_t mark = z->_watermark[WMARK_MIN];
+
+		if (gfp & __GFP_HIGH)
+			mark -= mark / 2;
+		if (z->managed_pages && zone_watermark_ok(z, 0, mark, high))
+			return false; /* a higher zone would serve the allocation */
+	}
+	{
+		const struct zone *z = &m->zones[p->zone];
+		uint64_t mark = z->_watermark[WMARK_MIN];
+
+		if (gfp & __GFP_HIGH)
+			mark -= mark / 2;
+		return z->managed_pages && zone_watermark_ok(z, 0, mark, high);
+	}
+}
+
+/* free_pages then rmqueue_pcplist of the same page, in effect: the pcp list ends as it was. */
+static void free_handed_on(struct vmlab *m, struct page *p)
+{
+	VM_BUG_ON(p->_refcount != 1);
+	VM_BUG_ON(p->flags & (PG_buddy | PG_pcp | PG_reserved | PG_lru | PG_slab | PG_head));
+	count_vm_event(m, PGFREE);
+	p->flags = 0;
+	p->order = 0;
+	p->cpu = 0;
+}
+
 /* gfp_zone: the highest zone the flags allow, clamped to the populated ones. */
 static inline int gfp_zone(const struct vmlab *m, gfp_t gfp)
 {
@@ -624,6 +666,13 @@ struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order)
 	if (unlikely(m->cfg.resident_pages) && (gfp & __GFP_MOVABLE) && !m->in_reclaim) {
 		int kills = 0;
 
+		if (order == 0 && (p = reclaim_resident_lean(m)) != NULL) {
+			if (handoff_ok(m, p, gfp, high)) {
+				free_handed_on(m, p);
+				goto prep;
+			}
+			free_pages(m, p, 0);
+		}
 		while (!reclaim_resident(m))
 			if (kills++ >= MAX_OOM_RETRIES || out_of_memory(m) != 0) {
 				m->alloc_why = NULL;
@@ -638,6 +687,7 @@ struct page *alloc_pages(struct vmlab *m, gfp_t gfp, unsigned order)
 			return NULL;
 		}
 	}
+prep:
 	/* prep_new_page: one reference, no role yet */
 	p->flags = order ? PG_head : 0;
 	p->order = (uint8_t)order;

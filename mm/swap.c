@@ -133,6 +133,13 @@ void folio_put(struct vmlab *m, struct page *p)
 		p->_refcount--;
 		return;
 	}
+	folio_unref_last(m, p);
+	free_pages(m, p, 0);
+}
+
+/* What folio_put does when the last reference goes, short of freeing the page. */
+void folio_unref_last(struct vmlab *m, struct page *p)
+{
 	VM_BUG_ON(p->_mapcount != 0);
 	VM_BUG_ON(p->flags & PG_swapcache);
 	if (p->flags & PG_lru)
@@ -146,7 +153,6 @@ void folio_put(struct vmlab *m, struct page *p)
 	p->mapping = NULL;
 	p->index = 0;
 	p->private = 0;
-	free_pages(m, p, 0);
 }
 
 /* ---- the linux policy's lists (mm/policy/linux.c uses these) -------------------------------- */

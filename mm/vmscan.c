@@ -335,7 +335,6 @@ static bool reclaim_exact_anon(struct vmlab *m, struct page *p, struct scan_cont
 	si->swap_cache[off] = shadow ? (uint64_t)(uintptr_t)xa_mk_value(shadow) : 0;
 	p->flags &= ~PG_swapcache;
 	p->private = 0;
-	folio_put(m, p);
 	return true;
 }
 
@@ -352,6 +351,7 @@ int reclaim_one_folio(struct vmlab *m, struct page *p, struct scan_control *sc)
 	if (!(p->flags & PG_lru) || (p->flags & PG_unevictable))
 		return 0;
 	if (reclaim_exact_anon(m, p, sc)) {
+		folio_put(m, p);
 		freed = 1;
 		goto count;
 	}
@@ -856,6 +856,38 @@ bool reclaim_resident(struct vmlab *m)
 	}
 	m->in_reclaim = 0;
 	return m->nr_user_pages < limit;
+}
+
+/* reclaim_resident's common case, lean: the resident limit is reached (not passed) under an
+ * exact policy that evicts its list's tail (lru, fifo), and the tail is a page that
+ * reclaim_exact_anon handles. The page is evicted exactly as policy_shrink_tail and
+ * reclaim_one_folio would evict it, and comes back with its last reference, off every list,
+ * ready for free_pages: alloc_pages then frees it or hands it on (see there). NULL, with
+ * nothing done, when the general reclaim_resident must run. */
+struct page *reclaim_resident_lean(struct vmlab *m)
+{
+	struct lruvec *lv = &m->root_mem_cgroup.lruvec;
+	struct scan_control sc = {.priority = 0, .reclaim_idx = MAX_NR_ZONES - 1, .may_unmap = 1,
+				  .may_swap = 1, .may_writepage = 1, .nr_to_reclaim = 1};
+	struct page *p;
+
+	if (m->nr_user_pages != m->cfg.resident_pages || m->policy->shrink != policy_shrink_tail ||
+	    list_empty(&lv->policy_list))
+		return NULL;
+	p = list_last_entry(&lv->policy_list, struct page, lru);
+	m->in_reclaim = 1;
+	if (!reclaim_exact_anon(m, p, &sc)) {
+		m->in_reclaim = 0;
+		return NULL;
+	}
+	folio_unref_last(m, p);
+	m->in_reclaim = 0;
+	/* reclaim_one_folio's counts */
+	count_vm_event(m, PGSCAN_DIRECT);
+	count_vm_event(m, PGSTEAL_DIRECT);
+	count_vm_event(m, PGSCAN_ANON);
+	count_vm_event(m, PGSTEAL_ANON);
+	return p;
 }
 
 /* ---- madvise(MADV_PAGEOUT) -------------------------------------------------------------------- */
