@@ -180,11 +180,25 @@ static int check_tlb(struct vmlab *m, char *err, size_t n)
 		}
 		if (!mm)
 			continue; /* stale by construction: flushed before it can be used */
-		pte = walk_to_pte(m, mm, mm->pgd, e->vpn << PAGE_SHIFT, false);
+		pte = walk_to_pte_uncached(m, mm, e->vpn << PAGE_SHIFT);
 		if (!pte || !(*pte & _PAGE_PRESENT) || pte_pfn(*pte) != e->pfn ||
 		    ((e->perm & TLB_P_WRITE) && !(*pte & _PAGE_RW))) {
 			snprintf(err, n, "check_tlb: stale TLB entry for %llx (missing flush)",
 				 (unsigned long long)(e->vpn << PAGE_SHIFT));
+			return -EFAULT;
+		}
+	}
+	/* the paging-structure cache: each entry names the PTE table the loaded tables give */
+	for (i = 0; i < PDE_CACHE_ENTRIES; i++) {
+		const struct pde_cache_entry *pc = &c->pde[i];
+		pteval_t *pte;
+
+		if (pc->va == TLB_INVALID)
+			continue;
+		pte = c->loaded_mm ? walk_to_pte_uncached(m, c->loaded_mm, pc->va << PMD_SHIFT) : NULL;
+		if (!pte || (uint64_t)((uint8_t *)pte - m->ram) >> PAGE_SHIFT != pc->pfn) {
+			snprintf(err, n, "check_tlb: paging-structure cache entry for %llx names a "
+					 "table the page tables do not", (unsigned long long)(pc->va << PMD_SHIFT));
 			return -EFAULT;
 		}
 	}

@@ -170,6 +170,8 @@ void pgd_free(struct vmlab *m, struct mm_struct *mm);
  * tables when alloc (charged to mm); NULL if absent (or allocation failed). */
 pteval_t *walk_to_pte(struct vmlab *m, struct mm_struct *mm, uint64_t pgd_pfn, uint64_t addr,
 		      bool alloc);
+/* walk_to_pte from the tables alone (the checkers use it). */
+pteval_t *walk_to_pte_uncached(struct vmlab *m, struct mm_struct *mm, uint64_t addr);
 /* Kernel mappings (vmalloc): set or clear one 4 KiB PTE in swapper_pg_dir's tree. */
 int map_kernel_page(struct vmlab *m, uint64_t va, uint64_t pfn, pteval_t prot);
 void unmap_kernel_page(struct vmlab *m, uint64_t va);
