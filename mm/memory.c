@@ -391,6 +391,80 @@ static bool should_try_to_free_swap(struct vmlab *m, struct page *page, struct v
 	return (flags & FAULT_FLAG_WRITE) && page_count(page) == 2; /* ours + the cache's */
 }
 
+/* do_swap_page's common case, lean: an exclusive swap entry (count 1, no cached page) on a
+ * RAM disk, so swapin_direct's path, in an anonymous VMA that has its anon_vma, is not
+ * mlocked and belongs with its slot to the root group, outside explain mode. The same steps
+ * as swapin_direct then do_swap_page, in one place without their generality (the lockstep
+ * test tests/unit/test_fastpath.c compares the two). */
+static bool swapin_lean_ok(const struct vm_fault *vmf, const struct swap_info_struct *si,
+			   uint64_t off)
+{
+	const struct vmlab *m = vmf->m;
+	const struct vm_area_struct *vma = vmf->vma;
+	uint64_t slot = si->swap_cache[off];
+
+	return (si->flags & SWP_SYNCHRONOUS_IO) && si->swap_map[off] == 1 && (!slot || (slot & 1)) &&
+	       !si->swap_cgroup[off] && vma->anon_vma && !(vma->vm_flags & VM_LOCKED) &&
+	       !(vma->vm_mm->memcg && vma->vm_mm->memcg->id) && !explaining(m) &&
+	       !m->cfg.general_paths;
+}
+
+static unsigned do_swap_page_lean(struct vm_fault *vmf, struct swap_info_struct *si, swp_entry_t e)
+{
+	struct vmlab *m = vmf->m;
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	uint64_t off = swp_offset(e), slot;
+	uint16_t *map = &si->swap_map[off];
+	struct page *page;
+	pteval_t pte;
+
+	alloc_reason(m, "a page read back from swap");
+	page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0);
+	if (!page)
+		return VM_FAULT_OOM;
+	if ((*map & SWAP_HAS_CACHE) || !(*map & SWAP_MAP_MAX)) {
+		/* swapcache_prepare fails: reclaim in the allocation took the entry away */
+		free_pages(m, page, 0);
+		return VM_FAULT_OOM;
+	}
+	/* swapin_direct (its cache bit, set and cleared around the read, is seen by nothing in
+	 * between, so it is left out) */
+	page->flags |= PG_swapbacked | PG_uptodate;
+	page->private = e.val;
+	page->memcg_id = 0; /* charged to the root */
+	slot = si->swap_cache[off];
+	if (slot & 1)
+		workingset_refault(m, page, xa_to_value((void *)(uintptr_t)slot));
+	folio_add_lru(m, page);
+	if (swap_read_folio(m, page) > 0)
+		disk_request(m, 1);
+	page->private = 0;
+	count_vm_event(m, PGMAJFAULT);
+	/* do_swap_page: the PTE's reference to the slot goes, the page is mapped exclusive */
+	swap_free(m, e);
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+	add_mm_counter(mm, MM_SWAPENTS, -1);
+	pte = pfn_pte(page_to_pfn(m, page), vma->vm_page_prot);
+	if (vma->vm_flags & VM_WRITE) {
+		pte |= _PAGE_RW;
+		if (vmf->flags & FAULT_FLAG_WRITE) {
+			pte |= _PAGE_DIRTY;
+			vmf->flags &= ~FAULT_FLAG_WRITE;
+		}
+	}
+	folio_add_new_anon_rmap(m, page, vma, vmf->address, true);
+	page->flags |= PG_anon_exclusive;
+	*vmf->pte = pte;
+	vmf->orig_pte = pte;
+	if (vmf->flags & FAULT_FLAG_WRITE) {
+		unsigned r = do_wp_page(vmf);
+
+		return (r & VM_FAULT_ERROR) ? (r & VM_FAULT_ERROR) : (VM_FAULT_MAJOR | r);
+	}
+	return VM_FAULT_MAJOR;
+}
+
 static unsigned do_swap_page(struct vm_fault *vmf)
 {
 	struct vmlab *m = vmf->m;
@@ -405,6 +479,8 @@ static unsigned do_swap_page(struct vm_fault *vmf)
 
 	if (!si || swp_offset(e) >= si->max || !__swap_count(m, e))
 		return VM_FAULT_SIGBUS; /* print_bad_pte: not an entry we handed out */
+	if (likely(swapin_lean_ok(vmf, si, swp_offset(e))))
+		return do_swap_page_lean(vmf, si, e);
 	page = lookup_swap_cache(m, e, vma, vmf->address);
 	if (!page) {
 		if ((si->flags & SWP_SYNCHRONOUS_IO) && __swap_count(m, e) == 1) {
