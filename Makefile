@@ -32,7 +32,7 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BINS:= $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
-HEADERS   := $(wildcard include/*.h lib/*.h arch/x86/*.h mm/*.h kernel/*.h fs/*.h fs/proc/*.h sim/*.h tests/unit/*.h)
+HEADERS   := $(wildcard include/*.h lib/*.h arch/x86/*.h mm/*.h mm/policy/*.h kernel/*.h fs/*.h fs/proc/*.h sim/*.h tests/unit/*.h)
 
 .PHONY: all deps demo test asan bench install clean soak fuzz fuzz-deps valgrind
 all: $(BUILD)/vmlab $(BUILD)/libvmlab.a $(UNIT_BINS)

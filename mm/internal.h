@@ -580,7 +580,13 @@ struct mm_struct *current_mm(struct vmlab *m);
 void memcg_mod_stat(struct vmlab *m, const struct page *p, enum memcg_stat_item i, int64_t d);
 void memcg_mod_stat_memcg(struct mem_cgroup *memcg, enum memcg_stat_item i, int64_t d);
 void memcg_mod_lru(struct vmlab *m, struct mem_cgroup *memcg, enum lru_list l, int64_t d);
-void memcg_count_vm_event(struct vmlab *m, const struct page *p, enum memcg_vm_event e);
+void __memcg_count_vm_event(struct vmlab *m, const struct page *p, enum memcg_vm_event e);
+/* An event of p's group: nothing for a page of the root, which keeps no memcg events. */
+static inline void memcg_count_vm_event(struct vmlab *m, const struct page *p, enum memcg_vm_event e)
+{
+	if (p->memcg_id)
+		__memcg_count_vm_event(m, p, e);
+}
 void memcg_count_vm_events(struct vmlab *m, struct mem_cgroup *memcg, enum memcg_vm_event e,
 			   uint64_t n);
 /* A node statistic of a page, and its memcg's matching memory.stat item. */

@@ -120,7 +120,7 @@ void memcg_count_vm_events(struct vmlab *m, struct mem_cgroup *memcg, enum memcg
 		memcg->vm_events[e] += n;
 }
 
-void memcg_count_vm_event(struct vmlab *m, const struct page *p, enum memcg_vm_event e)
+void __memcg_count_vm_event(struct vmlab *m, const struct page *p, enum memcg_vm_event e)
 {
 	memcg_count_vm_events(m, page_memcg(m, p), e, 1);
 }
