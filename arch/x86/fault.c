@@ -318,23 +318,27 @@ static inline bool access_lean(const struct vmlab *m, const struct task_struct *
  * registers: nothing these accesses do can change it. Stops at the first record it leaves to
  * the caller: a kind out of range, a miss above TASK_SIZE_MAX (*err 0: the general path), or a
  * walk that faulted (counted; *err is its error code, for access_fault). Returns that record's
- * index, or n. ways is c->tlb_ways (a constant 4 for the default geometry: then unrolled). */
+ * index, or n. ways is c->tlb_ways, mode LEAN_LRU when the policy is exact LRU
+ * (m->policy_exact and m->policy_access_to_head) or LEAN_ANY; the caller passes constants for
+ * the default geometry and policy, so that this copy is unrolled and tests nothing else. */
+enum { LEAN_ANY, LEAN_LRU };
 static inline __attribute__((always_inline)) size_t
 access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_trace_rec_t *r,
-		 size_t i, size_t n, unsigned *err, const unsigned ways)
+		 size_t i, size_t n, unsigned *err, const unsigned ways, const int mode)
 {
 	struct cpu *c = &m->cpu;
 	struct tlb_entry *const tlb = c->tlb;
-	uint8_t *const victim = c->victim;
 	const uint64_t set_mask = c->set_mask, asid = tlb_tag(0, c->loaded_asid);
 	struct mm_struct *const mm = t->mm;
-	const int exact = m->policy_exact, to_head = m->policy_access_to_head;
-	uint64_t hits = 0, walks = 0;
+	const int exact = mode == LEAN_LRU || m->policy_exact;
+	const int to_head = mode == LEAN_LRU || m->policy_access_to_head;
+	const vmlab_trace_rec_t *p = r + i, *const start = p, *const end = r + n;
+	uint64_t walks = 0;
 	unsigned e = 0;
 
-	for (; i < n; i++) {
-		const uint64_t addr = r[i].addr, vpn = addr >> PAGE_SHIFT, tag = vpn | asid;
-		const unsigned kind = r[i].kind;
+	for (; p != end; p++) {
+		const uint64_t addr = p->addr, vpn = addr >> PAGE_SHIFT, tag = vpn | asid;
+		const unsigned kind = p->kind;
 		struct tlb_entry *set = tlb_set_of(tlb, vpn, set_mask, ways);
 		const unsigned w = tlb_way_of(set, tag, ways);
 		uint64_t pv;
@@ -342,7 +346,6 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 		if (unlikely(kind > VMLAB_ACC_EXEC))
 			break;
 		if (likely(w < ways) && (set[w].pv & (TLB_P_READ << kind))) {
-			hits++;
 			pv = set[w].pv;
 		} else {
 			pteval_t *ptep;
@@ -351,20 +354,24 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 				break;
 			m->cur_pid = pid;
 			walks++;
-			e = mmu_walk_user(m, mm, addr, (int)kind, pf_error_code((int)kind), &ptep, true);
-			if (unlikely(e))
+			/* X86_PF_USER stands for the error code, made only when the walk fails */
+			e = mmu_walk_user(m, mm, addr, (int)kind, X86_PF_USER, &ptep, true);
+			if (unlikely(e)) {
+				e = pf_error_code((int)kind) | (e & X86_PF_PROT);
 				break;
+			}
 			pv = tlb_pv(*ptep);
-			tlb_insert(set, &victim[vpn & set_mask], w, ways, tag, pv); /* tlb_fill */
+			tlb_insert(set, &c->victim[vpn & set_mask], w, ways, tag, pv); /* tlb_fill */
 		}
 		if (unlikely(exact)) /* an exact policy sees every reference */
 			policy_access_page(m, pfn_to_page(m, pv >> TLB_PFN_SHIFT), to_head);
 	}
-	c->stats.hits += hits;
+	/* every record before p hit or walked; p's own walk, when it faulted, is counted too */
+	c->stats.hits += (uint64_t)(p - start) - walks + (e != 0);
 	c->stats.misses += walks;
 	c->stats.walks += walks;
 	*err = e;
-	return i;
+	return (size_t)(p - r);
 }
 
 size_t vmlab_access_recs(vmlab_t *m, int pid, const vmlab_trace_rec_t *r, size_t n, int *sig)
@@ -385,9 +392,10 @@ size_t vmlab_access_recs(vmlab_t *m, int pid, const vmlab_trace_rec_t *r, size_t
 		if (likely(access_lean(m, t))) {
 			unsigned err;
 
-			i = likely(m->cpu.tlb_ways == 4)
-				    ? access_recs_lean(m, t, pid, r, i, n, &err, 4)
-				    : access_recs_lean(m, t, pid, r, i, n, &err, m->cpu.tlb_ways);
+			if (likely(m->cpu.tlb_ways == 4 && m->policy_exact && m->policy_access_to_head))
+				i = access_recs_lean(m, t, pid, r, i, n, &err, 4, LEAN_LRU);
+			else
+				i = access_recs_lean(m, t, pid, r, i, n, &err, m->cpu.tlb_ways, LEAN_ANY);
 			if (i == n)
 				break;
 			if (err) {
