@@ -315,27 +315,30 @@ static inline bool access_lean(const struct vmlab *m, const struct task_struct *
 /* vmlab_access_recs' loop for as long as access_lean holds: the TLB hits and the misses whose
  * walk finds the page, as access_hit and access_walk do them and counted the same, with what
  * they read (the TLB's base and geometry, the ASID's tag, the policy's mode, the counters) in
- * registers: nothing these accesses do can change it. Stops at the first record it leaves to
- * the caller: a kind out of range, a miss above TASK_SIZE_MAX (*err 0: the general path), or a
- * walk that faulted (counted; *err is its error code, for access_fault). Returns that record's
- * index, or n. ways is c->tlb_ways, mode LEAN_LRU when the policy is exact LRU
- * (m->policy_exact and m->policy_access_to_head) or LEAN_ANY; the caller passes constants for
- * the default geometry and policy, so that this copy is unrolled and tests nothing else. */
+ * registers: nothing these accesses do can change it. A walk that faults goes to access_fault
+ * as access_walk's would; after it the loop goes on if the task lives and access_lean still
+ * holds. Returns the index of the next record, with *stop set when the caller is to return it
+ * (the end, a signal in *sig, or the task gone), else clear: that record is the general path's
+ * (a kind out of range, a miss above TASK_SIZE_MAX, or access_lean no longer holds).
+ * ways is c->tlb_ways, mode LEAN_LRU when the policy is exact LRU (m->policy_exact and
+ * m->policy_access_to_head) or LEAN_ANY; the caller passes constants for the default geometry
+ * and policy, so that this copy is unrolled and tests nothing else. */
 enum { LEAN_ANY, LEAN_LRU };
 static inline __attribute__((always_inline)) size_t
 access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_trace_rec_t *r,
-		 size_t i, size_t n, unsigned *err, const unsigned ways, const int mode)
+		 size_t i, size_t n, int *sig, int *stop, const unsigned ways, const int mode)
 {
 	struct cpu *c = &m->cpu;
 	struct tlb_entry *const tlb = c->tlb;
-	const uint64_t set_mask = c->set_mask, asid = tlb_tag(0, c->loaded_asid);
+	const uint64_t set_mask = c->set_mask;
+	uint64_t asid = tlb_tag(0, c->loaded_asid);
 	struct mm_struct *const mm = t->mm;
 	const int exact = mode == LEAN_LRU || m->policy_exact;
 	const int to_head = mode == LEAN_LRU || m->policy_access_to_head;
-	const vmlab_trace_rec_t *p = r + i, *const start = p, *const end = r + n;
-	uint64_t walks = 0;
-	unsigned e = 0;
+	const vmlab_trace_rec_t *p = r + i, *const end = r + n;
+	uint64_t walks = 0; /* since r[i]: the records before r[i] are counted */
 
+	*stop = 0;
 	for (; p != end; p++) {
 		const uint64_t addr = p->addr, vpn = addr >> PAGE_SHIFT, tag = vpn | asid;
 		const unsigned kind = p->kind;
@@ -349,16 +352,34 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 			pv = set[w].pv;
 		} else {
 			pteval_t *ptep;
+			unsigned err;
 
 			if (unlikely(addr >= TASK_SIZE_MAX))
 				break;
 			m->cur_pid = pid;
 			walks++;
 			/* X86_PF_USER stands for the error code, made only when the walk fails */
-			e = mmu_walk_user(m, mm, addr, (int)kind, X86_PF_USER, &ptep, true);
-			if (unlikely(e)) {
-				e = pf_error_code((int)kind) | (e & X86_PF_PROT);
-				break;
+			err = mmu_walk_user(m, mm, addr, (int)kind, X86_PF_USER, &ptep, true);
+			if (unlikely(err)) {
+				/* the counters as access_walk leaves them for the fault (hits: every
+				 * record before this one that did not walk) */
+				c->stats.hits += (uint64_t)(p - r) - i - walks + 1;
+				c->stats.misses += walks;
+				c->stats.walks += walks;
+				i = (size_t)(p - r) + 1;
+				walks = 0;
+				*sig = access_fault(m, t, addr, (int)kind,
+						    pf_error_code((int)kind) | (err & X86_PF_PROT));
+				/* reclaim in that fault may have had the OOM killer choose this
+				 * process: the next call then gets -ESRCH, as vmlab_access would */
+				if (unlikely(*sig) || unlikely(!task_of(m, pid))) {
+					*stop = 1;
+					return i;
+				}
+				if (unlikely(!access_lean(m, t)))
+					return i;
+				asid = tlb_tag(0, c->loaded_asid);
+				continue;
 			}
 			pv = tlb_pv(*ptep);
 			tlb_insert(set, &c->victim[vpn & set_mask], w, ways, tag, pv); /* tlb_fill */
@@ -366,11 +387,10 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 		if (unlikely(exact)) /* an exact policy sees every reference */
 			policy_access_page(m, pfn_to_page(m, pv >> TLB_PFN_SHIFT), to_head);
 	}
-	/* every record before p hit or walked; p's own walk, when it faulted, is counted too */
-	c->stats.hits += (uint64_t)(p - start) - walks + (e != 0);
+	c->stats.hits += (uint64_t)(p - r) - i - walks;
 	c->stats.misses += walks;
 	c->stats.walks += walks;
-	*err = e;
+	*stop = p == end;
 	return (size_t)(p - r);
 }
 
@@ -390,18 +410,17 @@ size_t vmlab_access_recs(vmlab_t *m, int pid, const vmlab_trace_rec_t *r, size_t
 		int kind;
 
 		if (likely(access_lean(m, t))) {
-			unsigned err;
+			int stop;
 
 			if (likely(m->cpu.tlb_ways == 4 && m->policy_exact && m->policy_access_to_head))
-				i = access_recs_lean(m, t, pid, r, i, n, &err, 4, LEAN_LRU);
+				i = access_recs_lean(m, t, pid, r, i, n, sig, &stop, 4, LEAN_LRU);
 			else
-				i = access_recs_lean(m, t, pid, r, i, n, &err, m->cpu.tlb_ways, LEAN_ANY);
+				i = access_recs_lean(m, t, pid, r, i, n, sig, &stop, m->cpu.tlb_ways,
+						     LEAN_ANY);
+			if (stop)
+				return i;
 			if (i == n)
 				break;
-			if (err) {
-				*sig = access_fault(m, t, r[i].addr, r[i].kind, err);
-				goto after_slow;
-			}
 		}
 		/* one record the general way */
 		kind = r[i].kind;
@@ -421,7 +440,6 @@ size_t vmlab_access_recs(vmlab_t *m, int pid, const vmlab_trace_rec_t *r, size_t
 			*sig = access_miss(m, t, pid, r[i].addr, kind);
 			break;
 		}
-after_slow:
 		if (*sig)
 			return i + 1;
 		/* reclaim in that fault may have had the OOM killer choose this process: the next
