@@ -184,7 +184,7 @@ static int check_tlb(struct vmlab *m, char *err, size_t n)
 			continue; /* stale by construction: flushed before it can be used */
 		pte = walk_to_pte(m, mm, mm->pgd, va, false);
 		if (!pte || !(*pte & _PAGE_PRESENT) || pte_pfn(*pte) != tlb_entry_pfn(e) ||
-		    ((e->pv & TLB_P_WRITE) && !(*pte & _PAGE_RW))) {
+		    (tlb_entry_allows(e, VMLAB_ACC_WRITE) && !(*pte & _PAGE_RW))) {
 			snprintf(err, n, "check_tlb: stale TLB entry for %llx (missing flush)",
 				 (unsigned long long)va);
 			return -EFAULT;

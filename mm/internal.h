@@ -285,16 +285,10 @@ static inline unsigned tlb_way_of(const struct tlb_entry *set, uint64_t tag, uns
 			break;
 	return w;
 }
-/* The entry word for a PTE: its frame, and what may complete without a walk: reads; writes when
- * RW and D are both set; fetches unless NX. (Branch-free: D is RW's bit shifted by 5, NX the top
- * bit.) */
-_Static_assert(_PAGE_RW == TLB_P_WRITE && _PAGE_DIRTY == _PAGE_RW << 5 && _PAGE_NX == 1ull << 63 &&
-		       TLB_P_EXEC == 4 && TLB_P_READ == 1,
-	       "tlb_pv's bit positions");
+/* The entry word for a PTE (struct tlb_entry). */
 static inline uint64_t tlb_pv(pteval_t pte)
 {
-	return ((pte & PTE_PFN_MASK) >> (PAGE_SHIFT - TLB_PFN_SHIFT)) | TLB_P_READ |
-	       (pte & (pte >> 5) & TLB_P_WRITE) | ((~pte >> 61) & TLB_P_EXEC);
+	return pte ^ _PAGE_NX;
 }
 /* tlb_fill's store: into way w of set when w < ways (the page was cached already: a D-bit or
  * permission update refills it in place), else into the set's round-robin victim, *victim. */

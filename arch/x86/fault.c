@@ -30,7 +30,7 @@ tlb_lookup_ways(struct cpu *c, uint64_t vpn, int kind, const unsigned ways)
 	struct tlb_entry *set = tlb_set_of(c->tlb, vpn, c->set_mask, ways);
 	const unsigned w = tlb_way_of(set, tlb_tag(vpn, c->loaded_asid), ways);
 
-	return w < ways && (set[w].pv & (TLB_P_READ << kind)) ? &set[w] : NULL;
+	return w < ways && tlb_entry_allows(&set[w], kind) ? &set[w] : NULL;
 }
 static inline struct tlb_entry *tlb_lookup(struct cpu *c, uint64_t vpn, int kind)
 {
@@ -348,7 +348,7 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 
 		if (unlikely(kind > VMLAB_ACC_EXEC))
 			break;
-		if (likely(w < ways) && (set[w].pv & (TLB_P_READ << kind))) {
+		if (likely(w < ways) && tlb_entry_allows(&set[w], (int)kind)) {
 			pv = set[w].pv;
 		} else {
 			pteval_t *ptep;
@@ -385,7 +385,7 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 			tlb_insert(set, &c->victim[vpn & set_mask], w, ways, tag, pv); /* tlb_fill */
 		}
 		if (unlikely(exact)) /* an exact policy sees every reference */
-			policy_access_page(m, pfn_to_page(m, pv >> TLB_PFN_SHIFT), to_head);
+			policy_access_page(m, pfn_to_page(m, pte_pfn(pv)), to_head);
 	}
 	c->stats.hits += (uint64_t)(p - r) - i - walks;
 	c->stats.misses += walks;
