@@ -162,15 +162,17 @@ static int check_tlb(struct vmlab *m, char *err, size_t n)
 
 	for (i = 0; i < total; i++) {
 		struct tlb_entry *e = &c->tlb[i];
+		const uint16_t asid = tlb_entry_asid(e);
+		const uint64_t va = tlb_entry_vpn(e) << PAGE_SHIFT;
 		struct mm_struct *mm = NULL;
 		pteval_t *pte;
 
-		if (e->vpn == TLB_INVALID)
+		if (e->tag == TLB_INVALID)
 			continue;
-		if (e->asid == c->loaded_asid) {
+		if (asid == c->loaded_asid) {
 			mm = c->loaded_mm;
-		} else if (m->cfg.pcid && e->asid >= 1 && e->asid <= TLB_NR_DYN_ASIDS) {
-			struct tlb_ctx *ctx = &c->ctxs[e->asid - 1];
+		} else if (m->cfg.pcid && asid >= 1 && asid <= TLB_NR_DYN_ASIDS) {
+			struct tlb_ctx *ctx = &c->ctxs[asid - 1];
 			int pid;
 
 			for (pid = 1; pid < m->nr_tasks_slots && !mm; pid++)
@@ -180,11 +182,11 @@ static int check_tlb(struct vmlab *m, char *err, size_t n)
 		}
 		if (!mm)
 			continue; /* stale by construction: flushed before it can be used */
-		pte = walk_to_pte_uncached(m, mm, e->vpn << PAGE_SHIFT);
-		if (!pte || !(*pte & _PAGE_PRESENT) || pte_pfn(*pte) != e->pfn ||
-		    ((e->perm & TLB_P_WRITE) && !(*pte & _PAGE_RW))) {
+		pte = walk_to_pte_uncached(m, mm, va);
+		if (!pte || !(*pte & _PAGE_PRESENT) || pte_pfn(*pte) != tlb_entry_pfn(e) ||
+		    (tlb_entry_allows(e, VMLAB_ACC_WRITE) && !(*pte & _PAGE_RW))) {
 			snprintf(err, n, "check_tlb: stale TLB entry for %llx (missing flush)",
-				 (unsigned long long)(e->vpn << PAGE_SHIFT));
+				 (unsigned long long)va);
 			return -EFAULT;
 		}
 	}

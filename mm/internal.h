@@ -196,16 +196,18 @@ static inline unsigned pf_error_code(int kind)
  * mmu_walk uses it, and the TLB-miss fast path of arch/x86/fault.c).
  * User tables have no large pages (no THP), so PS needs no test here. Same results as the
  * general walk of mmu_walk (arch/x86/mmu.c): A set on every present table entry on the way, A (and D on a write) on
- * the PTE, the error code of the first level that is not present or forbids the access. */
+ * the PTE, the error code of the first level that is not present or forbids the access.
+ * loaded: the caller knows that mm is the loaded address space (the paging-structure cache,
+ * which holds only its regions, then needs no test). */
 static inline unsigned mmu_walk_user(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind,
-				     unsigned err, pteval_t **ptep_out)
+				     unsigned err, pteval_t **ptep_out, const bool loaded)
 {
 	struct cpu *c = &m->cpu;
 	struct pde_cache_entry *pc = &c->pde[(addr >> PMD_SHIFT) & (PDE_CACHE_ENTRIES - 1)];
 	pteval_t allow, nx, *e;
 	uint64_t pt;
 
-	if (pc->va == addr >> PMD_SHIFT && mm == c->loaded_mm) {
+	if (pc->va == addr >> PMD_SHIFT && (loaded || mm == c->loaded_mm)) {
 		pt = pc->pfn; /* the paging-structure cache holds this region's PTE table */
 		allow = pc->allow;
 		nx = pc->nx;
@@ -226,7 +228,7 @@ static inline unsigned mmu_walk_user(struct vmlab *m, struct mm_struct *mm, uint
 		allow = *e4 & *e3 & *e2 & (_PAGE_RW | _PAGE_USER);
 		nx = (*e4 | *e3 | *e2) & _PAGE_NX;
 		pt = pte_pfn(*e2);
-		if (mm == c->loaded_mm) {
+		if (loaded || mm == c->loaded_mm) {
 			pc->va = addr >> PMD_SHIFT;
 			pc->pfn = pt;
 			pc->allow = allow;
@@ -264,7 +266,44 @@ static inline void pde_cache_flush(struct cpu *c)
 int tlb_init(struct vmlab *m);
 void tlb_destroy(struct vmlab *m);
 void switch_mm(struct vmlab *m, struct mm_struct *next);
+/* Caches the translation of addr (pte, just walked) for the loaded address space. */
 void tlb_fill(struct vmlab *m, uint64_t addr, pteval_t pte);
+
+/* The TLB's parts, inline for the access paths of arch/x86/fault.c (which keep the TLB's base,
+ * set mask and the loaded ASID's tag in registers) and for tlb.c. ways is c->tlb_ways, or a
+ * constant 4 where the caller unrolls the default geometry. */
+static inline struct tlb_entry *tlb_set_of(struct tlb_entry *tlb, uint64_t vpn, uint64_t set_mask,
+					   unsigned ways)
+{
+	return &tlb[(vpn & set_mask) * ways];
+}
+/* The way of set that holds tag, or ways when none does (a tag is in one way at most). */
+static inline unsigned tlb_way_of(const struct tlb_entry *set, uint64_t tag, unsigned ways)
+{
+	unsigned w;
+
+	for (w = 0; w < ways; w++)
+		if (set[w].tag == tag)
+			break;
+	return w;
+}
+/* The entry word for a PTE (struct tlb_entry). */
+static inline uint64_t tlb_pv(pteval_t pte)
+{
+	return pte ^ _PAGE_NX;
+}
+/* tlb_fill's store: into way w of set when w < ways (the page was cached already: a D-bit or
+ * permission update refills it in place), else into the set's round-robin victim, *victim. */
+static inline void tlb_insert(struct tlb_entry *set, uint8_t *victim, unsigned w, unsigned ways,
+			      uint64_t tag, uint64_t pv)
+{
+	if (w == ways) {
+		w = *victim;
+		*victim = (uint8_t)(w + 1 == ways ? 0 : w + 1); /* no division */
+	}
+	set[w].tag = tag;
+	set[w].pv = pv;
+}
 /* flush_tlb_mm_range: invlpg each page up to the 33-page ceiling, else a full flush. */
 void flush_tlb_mm_range(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t end);
 void flush_tlb_mm(struct vmlab *m, struct mm_struct *mm);
@@ -467,17 +506,21 @@ static inline void policy_list_to_head(struct lruvec *lv, struct page *p)
 		list_add(&p->lru, &lv->policy_list);
 	}
 }
-static inline void policy_access(struct vmlab *m, uint64_t pfn)
+/* An access to p seen by an exact policy; to_head is m->policy_access_to_head (a caller may
+ * keep it in a register). */
+static inline void policy_access_page(struct vmlab *m, struct page *p, int to_head)
 {
-	struct page *p = pfn_to_page(m, pfn);
-
 	if ((p->flags & (PG_lru | PG_unevictable)) != PG_lru)
 		return;
-	if (!m->policy_access_to_head) {
+	if (!to_head) {
 		policy_access_ops(m, p);
 		return;
 	}
 	policy_list_to_head(folio_lruvec(m, p), p);
+}
+static inline void policy_access(struct vmlab *m, uint64_t pfn)
+{
+	policy_access_page(m, pfn_to_page(m, pfn), m->policy_access_to_head);
 }
 
 /* ---- mm/workingset.c ----------------------------------------------------------------------- */

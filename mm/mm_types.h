@@ -322,19 +322,46 @@ struct task_struct {
 #define TLB_NR_DYN_ASIDS 6
 #define PDE_CACHE_ENTRIES 64 /* Simplification: x86 CPUs keep about 32 (not observable) */
 
-/* One TLB entry: a cached leaf translation. perm has TLB_R/W/X/D meaning "this kind of access
- * may complete without a walk". */
+/* One TLB entry: a cached leaf translation, in two words. The tag holds the virtual page and
+ * the address-space id together, so that a probe compares each way once; the other word is the
+ * PTE as it was cached (frame and permission bits), NX inverted so that each kind of access
+ * needs bits set (tlb_need: "this kind of access may complete without a walk"): any access
+ * reads, a write needs RW and D, a fetch needs NX clear. (No G bit: only user translations are
+ * cached, none of them global.) */
 struct tlb_entry {
-	uint64_t vpn;   /* virtual page number, or TLB_INVALID */
-	uint64_t pfn;   /* frame */
-	uint16_t asid;  /* address-space id (0 without PCID) */
-	uint8_t perm;   /* TLB_P_* */
-	uint8_t global; /* G bit */
+	uint64_t tag; /* vpn | asid << TLB_ASID_SHIFT (tlb_tag), or TLB_INVALID */
+	uint64_t pv;  /* the PTE ^ _PAGE_NX */
 };
 #define TLB_INVALID (~0ull)
-#define TLB_P_READ 1u
-#define TLB_P_WRITE 2u /* writable and D already set in the PTE */
-#define TLB_P_EXEC 4u
+#define TLB_ASID_SHIFT 52 /* above any vpn (addresses are 64 bits, pages 4 KiB) */
+
+static inline uint64_t tlb_tag(uint64_t vpn, uint16_t asid)
+{
+	return vpn | (uint64_t)asid << TLB_ASID_SHIFT;
+}
+/* The bits of an entry's pv that an access of kind (VMLAB_ACC_READ, _WRITE, _EXEC) needs. */
+static inline uint64_t tlb_need(int kind)
+{
+	static const uint64_t need[3] = {_PAGE_PRESENT, _PAGE_RW | _PAGE_DIRTY, _PAGE_NX};
+
+	return need[kind];
+}
+static inline uint64_t tlb_entry_vpn(const struct tlb_entry *e)
+{
+	return e->tag & ((1ull << TLB_ASID_SHIFT) - 1);
+}
+static inline uint16_t tlb_entry_asid(const struct tlb_entry *e)
+{
+	return (uint16_t)(e->tag >> TLB_ASID_SHIFT);
+}
+static inline uint64_t tlb_entry_pfn(const struct tlb_entry *e)
+{
+	return pte_pfn(e->pv);
+}
+static inline int tlb_entry_allows(const struct tlb_entry *e, int kind)
+{
+	return (e->pv & tlb_need(kind)) == tlb_need(kind);
+}
 
 struct tlb_ctx {
 	uint64_t ctx_id;  /* mm->context_id cached in this ASID slot, 0 when free */

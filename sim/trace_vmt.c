@@ -9,6 +9,7 @@
  *
  * Entry points: trace_vmt_header, trace_read_vmt.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "sim/trace.h"
@@ -138,26 +139,32 @@ static int vmt_block(struct vmlab_trace *t)
 	return 1;
 }
 
-/* Plain records of the open block, k of them (at most what is left): no checks. */
+/* Plain records of the open block, k of them (at most what is left): no checks. A record is
+ * two 8-byte stores: the address, and the rest (PID, size, kind) from a table by kind. */
+_Static_assert(sizeof(vmlab_trace_rec_t) == 16 && offsetof(vmlab_trace_rec_t, pid) == 8,
+	       "vmt_fast writes a record as two 8-byte words");
 static size_t vmt_fast(struct vmlab_trace *t, vmlab_trace_rec_t *r, uint64_t *lines, size_t k)
 {
 	const uint8_t *tag = t->btag, *d = t->bdata;
 	uint64_t addr = t->addr, line = t->line;
-	uint64_t hi = t->uniform_hi;
-	vmlab_trace_rec_t proto = {.pid = t->pid, .size = t->size};
+	uint64_t hi = t->uniform_hi, rest[4];
+	uint8_t *out = (uint8_t *)r;
 	size_t i;
 
-	for (i = 0; i < k; i++) {
+	for (i = 0; i < 4; i++) {
+		vmlab_trace_rec_t proto = {.pid = t->pid, .size = t->size, .kind = (uint8_t)i};
+
+		memcpy(&rest[i], (const uint8_t *)&proto + 8, 8);
+	}
+	for (i = 0; i < k; i++, out += 16) {
 		unsigned tg = tag[i], len = tg & 15;
 		uint64_t z = load_le64(d) & vmt_mask[len];
 
 		d += len;
 		addr += (z >> 1) ^ (0 - (z & 1));
 		hi = addr > hi ? addr : hi;
-		/* one 16-byte record from a prototype: the compiler writes it in two stores */
-		proto.addr = addr;
-		proto.kind = (uint8_t)((tg >> 4) & 3);
-		r[i] = proto;
+		memcpy(out, &addr, 8);
+		memcpy(out + 8, &rest[(tg >> 4) & 3], 8);
 	}
 	if (lines)
 		for (i = 0; i < k; i++)

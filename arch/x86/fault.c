@@ -23,35 +23,20 @@ static inline struct task_struct *task_of(struct vmlab *m, int pid)
 	return t;
 }
 
-static const uint8_t need_perm[3] = {TLB_P_READ, TLB_P_WRITE, TLB_P_EXEC};
-
 /* TLB probe. Returns the entry when a translation allowing `kind` is cached. */
+static inline __attribute__((always_inline)) struct tlb_entry *
+tlb_lookup_ways(struct cpu *c, uint64_t vpn, int kind, const unsigned ways)
+{
+	struct tlb_entry *set = tlb_set_of(c->tlb, vpn, c->set_mask, ways);
+	const unsigned w = tlb_way_of(set, tlb_tag(vpn, c->loaded_asid), ways);
+
+	return w < ways && tlb_entry_allows(&set[w], kind) ? &set[w] : NULL;
+}
 static inline struct tlb_entry *tlb_lookup(struct cpu *c, uint64_t vpn, int kind)
 {
-	struct tlb_entry *e = &c->tlb[(vpn & c->set_mask) * c->tlb_ways];
-	const uint16_t asid = c->loaded_asid;
-	unsigned w;
-
-	if (likely(c->tlb_ways == 4)) { /* the default: the four ways unrolled */
-		if (e[0].vpn == vpn)
-			e += 0;
-		else if (e[1].vpn == vpn)
-			e += 1;
-		else if (e[2].vpn == vpn)
-			e += 2;
-		else if (e[3].vpn == vpn)
-			e += 3;
-		else
-			return NULL;
-		if (likely(e->asid == asid))
-			return (e->perm & need_perm[kind]) ? e : NULL;
-		/* with PCID the same page of another address space may come first: the loop */
-	}
-	e = &c->tlb[(vpn & c->set_mask) * c->tlb_ways];
-	for (w = 0; w < c->tlb_ways; w++, e++)
-		if (e->vpn == vpn && e->asid == asid)
-			return (e->perm & need_perm[kind]) ? e : NULL;
-	return NULL;
+	if (likely(c->tlb_ways == 4)) /* the default geometry, unrolled */
+		return tlb_lookup_ways(c, vpn, kind, 4);
+	return tlb_lookup_ways(c, vpn, kind, c->tlb_ways);
 }
 
 static void signal_event(struct vmlab *m, const vmlab_fault_t *f)
@@ -162,7 +147,7 @@ static int access_slow(struct vmlab *m, struct task_struct *t, uint64_t addr, in
 				err = mmu_walk(m, t->mm, addr, kind, &ptep);
 		} else if (likely(!explaining(m))) {
 			c->stats.walks++; /* what mmu_walk does, its user walk inline */
-			err = mmu_walk_user(m, t->mm, addr, kind, pf_error_code(kind), &ptep);
+			err = mmu_walk_user(m, t->mm, addr, kind, pf_error_code(kind), &ptep, false);
 		} else {
 			err = mmu_walk(m, t->mm, addr, kind, &ptep);
 		}
@@ -198,12 +183,12 @@ static inline int translate(struct vmlab *m, struct task_struct *t, uint64_t add
 	e = tlb_lookup(c, addr >> PAGE_SHIFT, kind);
 	if (likely(e)) {
 		c->stats.hits++;
-		*pfn = e->pfn;
+		*pfn = tlb_entry_pfn(e);
 		if (unlikely(m->policy_exact))
-			policy_access(m, e->pfn);
+			policy_access(m, *pfn);
 		if (unlikely(explaining(m))) {
 			vmlab_event_t ev = {.type = VMLAB_EV_TLB_HIT, .pid = t->pid, .addr = addr,
-					    .pfn = e->pfn};
+					    .pfn = *pfn};
 			vm_event(m, &ev);
 		}
 		return 0;
@@ -225,7 +210,7 @@ static inline bool access_hit(struct vmlab *m, struct task_struct *t, uint64_t a
 		if (likely(e)) {
 			c->stats.hits++;
 			if (unlikely(m->policy_exact)) /* an exact policy sees every reference */
-				policy_access(m, e->pfn);
+				policy_access(m, tlb_entry_pfn(e));
 			return true;
 		}
 	}
@@ -266,7 +251,7 @@ static inline int access_walk(struct vmlab *m, struct task_struct *t, int pid, u
 	if (unlikely(t->mm != c->loaded_mm || addr >= TASK_SIZE_MAX || explaining(m) ||
 		     m->cfg.check || m->dirty_exceeded || m->cfg.general_paths))
 		return 0;
-	err = mmu_walk_user(m, t->mm, addr, kind, err, &ptep);
+	err = mmu_walk_user(m, t->mm, addr, kind, err, &ptep, false);
 	m->cur_pid = pid;
 	c->stats.misses++;
 	c->stats.walks++;
@@ -318,10 +303,101 @@ int vmlab_access(vmlab_t *m, int pid, uint64_t addr, int kind)
 	return access_miss(m, t, pid, addr, kind);
 }
 
+/* Whether the lean loop of vmlab_access_recs may run: t's address space is loaded, and none of
+ * what access_walk leaves to the general path is on (explain mode, the per-operation checkers,
+ * dirty throttling, cfg.general_paths). */
+static inline bool access_lean(const struct vmlab *m, const struct task_struct *t)
+{
+	return t->mm == m->cpu.loaded_mm && !explaining(m) && !m->cfg.check && !m->dirty_exceeded &&
+	       !m->cfg.general_paths;
+}
+
+/* vmlab_access_recs' loop for as long as access_lean holds: the TLB hits and the misses whose
+ * walk finds the page, as access_hit and access_walk do them and counted the same, with what
+ * they read (the TLB's base and geometry, the ASID's tag, the policy's mode, the counters) in
+ * registers: nothing these accesses do can change it. A walk that faults goes to access_fault
+ * as access_walk's would; after it the loop goes on if the task lives and access_lean still
+ * holds. Returns the index of the next record, with *stop set when the caller is to return it
+ * (the end, a signal in *sig, or the task gone), else clear: that record is the general path's
+ * (a kind out of range, a miss above TASK_SIZE_MAX, or access_lean no longer holds).
+ * ways is c->tlb_ways, mode LEAN_LRU when the policy is exact LRU (m->policy_exact and
+ * m->policy_access_to_head) or LEAN_ANY; the caller passes constants for the default geometry
+ * and policy, so that this copy is unrolled and tests nothing else. */
+enum { LEAN_ANY, LEAN_LRU };
+static inline __attribute__((always_inline)) size_t
+access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_trace_rec_t *r,
+		 size_t i, size_t n, int *sig, int *stop, const unsigned ways, const int mode)
+{
+	struct cpu *c = &m->cpu;
+	struct tlb_entry *const tlb = c->tlb;
+	const uint64_t set_mask = c->set_mask;
+	uint64_t asid = tlb_tag(0, c->loaded_asid);
+	struct mm_struct *const mm = t->mm;
+	const int exact = mode == LEAN_LRU || m->policy_exact;
+	const int to_head = mode == LEAN_LRU || m->policy_access_to_head;
+	const vmlab_trace_rec_t *p = r + i, *const end = r + n;
+	uint64_t walks = 0; /* since r[i]: the records before r[i] are counted */
+
+	*stop = 0;
+	for (; p != end; p++) {
+		const uint64_t addr = p->addr, vpn = addr >> PAGE_SHIFT, tag = vpn | asid;
+		const unsigned kind = p->kind;
+		struct tlb_entry *set = tlb_set_of(tlb, vpn, set_mask, ways);
+		const unsigned w = tlb_way_of(set, tag, ways);
+		uint64_t pv;
+
+		if (unlikely(kind > VMLAB_ACC_EXEC))
+			break;
+		if (likely(w < ways) && tlb_entry_allows(&set[w], (int)kind)) {
+			pv = set[w].pv;
+		} else {
+			pteval_t *ptep;
+			unsigned err;
+
+			if (unlikely(addr >= TASK_SIZE_MAX))
+				break;
+			m->cur_pid = pid;
+			walks++;
+			/* X86_PF_USER stands for the error code, made only when the walk fails */
+			err = mmu_walk_user(m, mm, addr, (int)kind, X86_PF_USER, &ptep, true);
+			if (unlikely(err)) {
+				/* the counters as access_walk leaves them for the fault (hits: every
+				 * record before this one that did not walk) */
+				c->stats.hits += (uint64_t)(p - r) - i - walks + 1;
+				c->stats.misses += walks;
+				c->stats.walks += walks;
+				i = (size_t)(p - r) + 1;
+				walks = 0;
+				*sig = access_fault(m, t, addr, (int)kind,
+						    pf_error_code((int)kind) | (err & X86_PF_PROT));
+				/* reclaim in that fault may have had the OOM killer choose this
+				 * process: the next call then gets -ESRCH, as vmlab_access would */
+				if (unlikely(*sig) || unlikely(!task_of(m, pid))) {
+					*stop = 1;
+					return i;
+				}
+				if (unlikely(!access_lean(m, t)))
+					return i;
+				asid = tlb_tag(0, c->loaded_asid);
+				continue;
+			}
+			pv = tlb_pv(*ptep);
+			tlb_insert(set, &c->victim[vpn & set_mask], w, ways, tag, pv); /* tlb_fill */
+		}
+		if (unlikely(exact)) /* an exact policy sees every reference */
+			policy_access_page(m, pfn_to_page(m, pte_pfn(pv)), to_head);
+	}
+	c->stats.hits += (uint64_t)(p - r) - i - walks;
+	c->stats.misses += walks;
+	c->stats.walks += walks;
+	*stop = p == end;
+	return (size_t)(p - r);
+}
+
 size_t vmlab_access_recs(vmlab_t *m, int pid, const vmlab_trace_rec_t *r, size_t n, int *sig)
 {
 	struct task_struct *t = likely(m != NULL) ? task_of(m, pid) : NULL;
-	size_t i;
+	size_t i = 0;
 
 	if (unlikely(!sig || !n || !r))
 		return 0;
@@ -330,17 +406,35 @@ size_t vmlab_access_recs(vmlab_t *m, int pid, const vmlab_trace_rec_t *r, size_t
 		*sig = m ? -ESRCH : -EINVAL;
 		return 1;
 	}
-	for (i = 0; i < n; i++) {
-		int kind = r[i].kind;
+	while (i < n) {
+		int kind;
 
+		if (likely(access_lean(m, t))) {
+			int stop;
+
+			if (likely(m->cpu.tlb_ways == 4 && m->policy_exact && m->policy_access_to_head))
+				i = access_recs_lean(m, t, pid, r, i, n, sig, &stop, 4, LEAN_LRU);
+			else
+				i = access_recs_lean(m, t, pid, r, i, n, sig, &stop, m->cpu.tlb_ways,
+						     LEAN_ANY);
+			if (stop)
+				return i;
+			if (i == n)
+				break;
+		}
+		/* one record the general way */
+		kind = r[i].kind;
 		if (unlikely((unsigned)kind > VMLAB_ACC_EXEC)) {
 			*sig = -EINVAL;
 			return i + 1;
 		}
-		if (access_hit(m, t, r[i].addr, kind))
+		if (access_hit(m, t, r[i].addr, kind)) {
+			i++;
 			continue;
+		}
 		switch (access_walk(m, t, pid, r[i].addr, kind, sig)) {
 		case WALK_DONE:
+			i++;
 			continue;
 		case 0:
 			*sig = access_miss(m, t, pid, r[i].addr, kind);
@@ -353,6 +447,7 @@ size_t vmlab_access_recs(vmlab_t *m, int pid, const vmlab_trace_rec_t *r, size_t
 		t = task_of(m, pid);
 		if (unlikely(!t))
 			return i + 1;
+		i++;
 	}
 	return n;
 }

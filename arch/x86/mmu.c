@@ -231,7 +231,7 @@ unsigned mmu_walk(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind
 
 	c->stats.walks++;
 	if (likely(addr < TASK_SIZE_MAX && !explaining(m)))
-		return mmu_walk_user(m, mm, addr, kind, err, ptep_out);
+		return mmu_walk_user(m, mm, addr, kind, err, ptep_out, false);
 	for (; level >= 1; level--) {
 		unsigned idx = level_index(addr, level);
 

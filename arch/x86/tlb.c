@@ -5,7 +5,8 @@
  * ctx_id matches and flushed when the slot's tlb_gen is behind the mm's), flush_tlb_mm_range
  * (invlpg per page up to tlb_single_page_flush_ceiling = 33 pages, a full flush above).
  *
- * The TLB itself is set-associative: sets x ways entries, tagged by (virtual page, ASID).
+ * The TLB itself is set-associative: sets x ways entries, tagged by (virtual page, ASID) in one
+ * word (struct tlb_entry).
  * Simplifications: replacement within a set is round-robin (hardware uses pseudo-LRU); only
  * user translations are cached (vmlab makes no kernel-mode accesses through the TLB), so there
  * are no global entries; one CPU runs every access, so there are no shootdown IPIs; fetches
@@ -34,7 +35,7 @@ int tlb_init(struct vmlab *m)
 	if (!c->tlb || !c->victim)
 		return -ENOMEM;
 	for (i = 0; i < entries; i++)
-		c->tlb[i].vpn = TLB_INVALID;
+		c->tlb[i].tag = TLB_INVALID;
 	pde_cache_flush(c);
 	return 0;
 }
@@ -61,8 +62,8 @@ static void flush_asid(struct vmlab *m, uint16_t asid)
 	unsigned i, n = c->tlb_sets * c->tlb_ways;
 
 	for (i = 0; i < n; i++)
-		if (c->tlb[i].asid == asid)
-			c->tlb[i].vpn = TLB_INVALID;
+		if (tlb_entry_asid(&c->tlb[i]) == asid)
+			c->tlb[i].tag = TLB_INVALID;
 	pde_cache_flush(c); /* flushes drop the paging-structure caches too */
 	c->stats.flush_all++;
 	if (unlikely(explaining(m)))
@@ -70,60 +71,45 @@ static void flush_asid(struct vmlab *m, uint16_t asid)
 }
 
 /* invlpg: drops the entry for one page of the current address space. */
+static inline __attribute__((always_inline)) void flush_one_ways(struct cpu *c, uint64_t vpn,
+								  const unsigned ways)
+{
+	struct tlb_entry *set = tlb_set_of(c->tlb, vpn, c->set_mask, ways);
+	const unsigned w = tlb_way_of(set, tlb_tag(vpn, c->loaded_asid), ways);
+
+	if (w < ways)
+		set[w].tag = TLB_INVALID;
+}
 static inline void flush_one(struct vmlab *m, uint64_t vpn)
 {
 	struct cpu *c = &m->cpu;
-	const unsigned ways = likely(c->tlb_ways == 4) ? 4 : c->tlb_ways; /* unrolled for 4 */
-	const uint16_t asid = c->loaded_asid;
-	struct tlb_entry *set = &c->tlb[(vpn & c->set_mask) * ways];
-	unsigned w;
 
-	for (w = 0; w < ways; w++)
-		if (set[w].vpn == vpn && set[w].asid == asid)
-			set[w].vpn = TLB_INVALID;
+	if (likely(c->tlb_ways == 4)) /* the default geometry, unrolled */
+		flush_one_ways(c, vpn, 4);
+	else
+		flush_one_ways(c, vpn, c->tlb_ways);
 	/* Simplification: invlpg keeps the paging-structure cache (x86 drops it). It holds where a
 	 * region's PTE table is, which a PTE change does not move; freeing the table drops it. */
 	c->stats.flush_one++;
 }
 
+static inline __attribute__((always_inline)) void tlb_fill_ways(struct cpu *c, uint64_t vpn,
+								 pteval_t pte, const unsigned ways)
+{
+	const uint64_t tag = tlb_tag(vpn, c->loaded_asid);
+	struct tlb_entry *set = tlb_set_of(c->tlb, vpn, c->set_mask, ways);
+
+	tlb_insert(set, &c->victim[vpn & c->set_mask], tlb_way_of(set, tag, ways), ways, tag,
+		   tlb_pv(pte));
+}
 void tlb_fill(struct vmlab *m, uint64_t addr, pteval_t pte)
 {
 	struct cpu *c = &m->cpu;
-	const uint64_t vpn = addr >> PAGE_SHIFT;
-	const unsigned set = (unsigned)(vpn & c->set_mask), ways = c->tlb_ways;
-	const uint16_t asid = c->loaded_asid; /* locals: the stores below cannot change them */
-	struct tlb_entry *e = &c->tlb[set * ways];
-	uint8_t perm = TLB_P_READ;
-	unsigned w;
 
-	if ((pte & (_PAGE_RW | _PAGE_DIRTY)) == (_PAGE_RW | _PAGE_DIRTY))
-		perm |= TLB_P_WRITE;
-	if (!(pte & _PAGE_NX))
-		perm |= TLB_P_EXEC;
-	/* refill in place when the page is already cached (a D-bit or permission update) */
-	if (likely(ways == 4)) { /* the default: the four ways unrolled */
-		w = (e[0].vpn == vpn && e[0].asid == asid)   ? 0
-		    : (e[1].vpn == vpn && e[1].asid == asid) ? 1
-		    : (e[2].vpn == vpn && e[2].asid == asid) ? 2
-		    : (e[3].vpn == vpn && e[3].asid == asid) ? 3
-							      : 4;
-	} else {
-		for (w = 0; w < ways; w++)
-			if (e[w].vpn == vpn && e[w].asid == asid)
-				break;
-	}
-	if (w == ways) {
-		uint8_t *v = &c->victim[set];
-
-		w = *v;
-		*v = (uint8_t)(w + 1 == ways ? 0 : w + 1); /* no division */
-	}
-	e += w;
-	e->vpn = vpn;
-	e->pfn = pte_pfn(pte);
-	e->asid = asid;
-	e->perm = perm;
-	e->global = 0;
+	if (likely(c->tlb_ways == 4))
+		tlb_fill_ways(c, addr >> PAGE_SHIFT, pte, 4);
+	else
+		tlb_fill_ways(c, addr >> PAGE_SHIFT, pte, c->tlb_ways);
 }
 
 /* choose_new_asid + load_new_mm_cr3. */
@@ -214,8 +200,8 @@ void tlb_mm_gone(struct vmlab *m, struct mm_struct *mm)
 				unsigned j, n = c->tlb_sets * c->tlb_ways;
 
 				for (j = 0; j < n; j++)
-					if (c->tlb[j].asid == asid)
-						c->tlb[j].vpn = TLB_INVALID;
+					if (tlb_entry_asid(&c->tlb[j]) == asid)
+						c->tlb[j].tag = TLB_INVALID;
 				c->ctxs[i].ctx_id = 0;
 			}
 		}
