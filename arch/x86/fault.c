@@ -118,13 +118,12 @@ int do_user_addr_fault(struct vmlab *m, struct task_struct *t, uint64_t addr, un
 
 /* The slow path of an access: walk, fault, retry. Returns 0 with *pfn, or a signal. err0 is 0,
  * or the error code of a first walk the caller made (and counted) already. */
-static int access_slow(struct vmlab *m, struct task_struct *t, uint64_t addr, int kind,
-		       uint64_t *pfn, vmlab_fault_t *f, unsigned err0)
+static int access_slow_from(struct vmlab *m, struct task_struct *t, uint64_t addr, int kind,
+			    uint64_t *pfn, vmlab_fault_t *f, unsigned err0, int tries)
 {
 	struct cpu *c = &m->cpu;
-	int tries;
 
-	for (tries = 0; tries < 4; tries++) {
+	for (; tries < 4; tries++) {
 		pteval_t *ptep = NULL;
 		unsigned err;
 		int sig;
@@ -165,6 +164,12 @@ fault:
 			return sig;
 	}
 	vm_bug(__func__, "the fault handler did not make progress");
+}
+
+static int access_slow(struct vmlab *m, struct task_struct *t, uint64_t addr, int kind,
+		       uint64_t *pfn, vmlab_fault_t *f, unsigned err0)
+{
+	return access_slow_from(m, t, addr, kind, pfn, f, err0, 0);
 }
 
 static inline int translate(struct vmlab *m, struct task_struct *t, uint64_t addr, int kind,
@@ -224,8 +229,21 @@ static __attribute__((noinline)) int access_fault(struct vmlab *m, struct task_s
 {
 	vmlab_fault_t f;
 	uint64_t pfn;
-	int sig = access_slow(m, t, addr, kind, &pfn, &f, err);
+	pteval_t *ptep;
+	unsigned err1;
+	/* access_slow's first try, from its fault on: the caller is on a lean path (no explain
+	 * mode, a user address) */
+	int sig = do_user_addr_fault(m, t, addr, err, &f);
 
+	if (likely(!sig)) {
+		/* its second: the walk again, which now finds the page */
+		m->cpu.stats.walks++;
+		err1 = mmu_walk_user(m, t->mm, addr, kind, pf_error_code(kind), &ptep, false);
+		if (likely(!err1))
+			tlb_fill(m, addr, *ptep);
+		else
+			sig = access_slow_from(m, t, addr, kind, &pfn, &f, err1, 1);
+	}
 	if (unlikely(m->dirty_exceeded))
 		wb_workfn(m);
 	if (unlikely(m->cfg.check))
