@@ -132,24 +132,27 @@ swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
 		if (si->cur_cluster == CLUSTER_NULL && !cluster_take(si))
 			return e;
 		{
-			uint32_t idx = si->cur_cluster;
-			uint64_t end = MIN((uint64_t)(idx + 1) * SWAPFILE_CLUSTER, si->max);
+			const uint32_t idx = si->cur_cluster;
+			const uint64_t end = MIN((uint64_t)(idx + 1) * SWAPFILE_CLUSTER, si->max);
+			uint64_t *const used = si->used;
+			uint64_t next = si->cur_next;
 
 			/* the next free slot of the cluster, a bitmap word (64 slots) at a time */
-			while (si->cur_next < end) {
-				uint64_t w = ~si->used[si->cur_next / 64] >> (si->cur_next % 64);
+			while (next < end) {
+				uint64_t w = ~used[next / 64] >> (next % 64);
 
 				if (w) {
-					si->cur_next += (uint64_t)__builtin_ctzll(w);
+					next += (uint64_t)__builtin_ctzll(w);
 					break;
 				}
-				si->cur_next = (si->cur_next | 63) + 1;
+				next = (next | 63) + 1;
 			}
-			if (si->cur_next < end) {
+			si->cur_next = next;
+			if (next < end) {
 				uint64_t off = si->cur_next++;
 
 				VM_BUG_ON(si->swap_map[off]);
-				si->used[off / 64] |= 1ull << (off % 64);
+				used[off / 64] |= 1ull << (off % 64);
 				si->swap_map[off] = SWAP_HAS_CACHE;
 				si->cluster_info[idx].count++;
 				si->inuse_pages++;
@@ -171,7 +174,8 @@ static void swap_slot_free(struct vmlab *m, struct swap_info_struct *si, uint64_
 	si->swap_map[off] = 0;
 	si->used[off / 64] &= ~(1ull << (off % 64));
 	si->swap_cache[off] = 0; /* a workingset shadow dies with its slot */
-	mem_cgroup_uncharge_swap(m, si, off);
+	if (si->swap_cgroup[off]) /* (a slot of the root has no charge) */
+		mem_cgroup_uncharge_swap(m, si, off);
 	si->zeromap[off / 64] &= ~(1ull << (off % 64));
 	si->inuse_pages--;
 	m->nr_swap_pages++;
