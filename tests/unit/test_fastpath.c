@@ -1,9 +1,13 @@
 /* tests/unit/test_fastpath.c - the lean paths of the hot code against the general ones.
  *
- * Three common cases have code of their own for speed: the TLB miss whose walk finds the page
- * (access_walk, arch/x86/fault.c), the exact policies' swap-out of an ordinary anonymous page
- * (reclaim_exact_anon, mm/vmscan.c) and exact LRU's update on each access (policy_access,
- * mm/internal.h). vmlab_config_t.general_paths turns them off. Here two machines, one with
+ * Common cases have code of their own for speed: the TLB miss whose walk finds the page and
+ * the fault after a walk (access_recs_lean, access_walk, access_fault in arch/x86/fault.c),
+ * the exact policies' swap-out of an ordinary anonymous page (reclaim_exact_anon,
+ * reclaim_resident_lean, mm/vmscan.c) and the handoff of its frame to the allocation
+ * (alloc_pages), the exclusive RAM-disk swap-in (do_swap_page_lean, mm/memory.c), the
+ * software walk through the paging-structure cache (walk_to_pte, arch/x86/mmu.c) and exact
+ * LRU's update on each access (policy_access, mm/internal.h). vmlab_config_t.general_paths
+ * turns them off. Here two machines, one with
  * them and one without, run the same random work in lockstep (stores and loads of real bytes,
  * batches of accesses, forks that share pages and exits, under a resident limit, with swap in
  * memory, on a RAM disk that counts zero pages as writes, or in a file), and everything that
@@ -15,6 +19,7 @@
 #include <string.h>
 
 #include "include/vmlab.h"
+#include "mm/internal.h"
 #include "tests/unit/test.h"
 
 #define BASE 0x10000000ull
@@ -199,6 +204,81 @@ static void with_checkers(void)
 	lockstep("lru", VMLAB_SWAP_RAMDISK, 1, 150, 1, 17, 1500);
 }
 
+/* The frame an eviction frees goes straight to the allocation that asked for it only when
+ * free_pages would not drain the pcp list (alloc_pages' handoff). With the list at `high`, the
+ * free drains a batch: the lean path must then free and allocate as the general one does,
+ * leaving high - batch pages on the list. White-box: both machines' pcp list is brought to
+ * high by the same allocations and frees of kernel pages. */
+static void handoff_at_pcp_high(void)
+{
+	vmlab_config_t c;
+	vmlab_t *m[2] = {NULL, NULL};
+	struct page **held[2] = {NULL, NULL};
+	int pid[2], k, nheld[2] = {0, 0};
+	uint64_t out, v = 7, i;
+	int zi = -1;
+
+	vmlab_config_default(&c);
+	c.ram = 32ull << 20;
+	c.swap = 64ull << 20;
+	c.swap_backing = VMLAB_SWAP_RAMDISK;
+	c.resident_pages = 64;
+	snprintf(c.policy, sizeof(c.policy), "lru");
+	for (k = 0; k < 2; k++) {
+		struct vmlab *x;
+		struct zone *z;
+		int cap;
+
+		c.general_paths = k;
+		CHECK_EQ(vmlab_create(&c, &m[k]), 0);
+		if (!m[k])
+			goto out;
+		x = m[k];
+		CHECK_EQ(vmlab_spawn(x, &pid[k]), 0);
+		CHECK_EQ(vmlab_mmap(x, pid[k], BASE, SPAN, VMLAB_PROT_READ | VMLAB_PROT_WRITE,
+				    VMLAB_MAP_PRIVATE | VMLAB_MAP_ANONYMOUS | VMLAB_MAP_FIXED, &out), 0);
+		for (i = 0; i < 64; i++) /* the resident limit reached */
+			CHECK_EQ(vmlab_store(x, pid[k], BASE + i * 4096, &v, 8, NULL), 0);
+		zi = list_last_entry(&x->root_mem_cgroup.lruvec.policy_list, struct page, lru)->zone;
+		z = &x->zones[zi];
+		cap = z->pcp[0].high + 2 * z->pcp[0].batch;
+		held[k] = calloc((size_t)cap, sizeof(*held[k]));
+		if (!held[k])
+			goto out;
+		while (nheld[k] < cap) {
+			struct page *p = alloc_pages(x, GFP_KERNEL, 0);
+
+			if (!p)
+				break;
+			if (p->zone != zi) {
+				free_pages(x, p, 0);
+				break;
+			}
+			held[k][nheld[k]++] = p;
+		}
+		while (nheld[k] && z->pcp[0].count != z->pcp[0].high)
+			free_pages(x, held[k][--nheld[k]], 0);
+		CHECK_EQ(z->pcp[0].count, z->pcp[0].high);
+	}
+	CHECK_EQ(nheld[0], nheld[1]);
+	for (k = 0; k < 2; k++) { /* a fault that evicts the tail */
+		struct zone *z = &m[k]->zones[zi];
+
+		CHECK_EQ(vmlab_store(m[k], pid[k], BASE + 100 * 4096, &v, 8, NULL), 0);
+		CHECK_EQ(z->pcp[0].count, z->pcp[0].high - z->pcp[0].batch);
+	}
+	CHECK(same_views(m[0], m[1], pid[0]));
+	for (k = 0; k < 2; k++)
+		while (nheld[k])
+			free_pages(m[k], held[k][--nheld[k]], 0);
+	CHECK(same_views(m[0], m[1], pid[0]));
+out:
+	for (k = 0; k < 2; k++) {
+		free(held[k]);
+		vmlab_destroy(m[k]);
+	}
+}
+
 int main(void)
 {
 	RUN(lru_memory);
@@ -207,5 +287,6 @@ int main(void)
 	RUN(fifo_and_clock);
 	RUN(linux_policy);
 	RUN(with_checkers);
+	RUN(handoff_at_pcp_high);
 	TEST_EXIT();
 }
