@@ -535,6 +535,16 @@ static inline struct page *rmqueue(struct vmlab *m, struct zone *z, unsigned ord
 /* get_page_from_freelist: the first zone, from highest_zoneidx down, whose min watermark
  * (halved for __GFP_HIGH, as ALLOC_MIN_RESERVE does) allows the allocation; with
  * !watermarks, the first zone that has the block at all. */
+/* Whether get_page_from_freelist may take the block from zone z (with watermarks). */
+static inline bool zone_allows(const struct zone *z, gfp_t gfp, unsigned order, int highest_zoneidx)
+{
+	uint64_t mark = z->_watermark[WMARK_MIN];
+
+	if (gfp & __GFP_HIGH)
+		mark -= mark / 2;
+	return z->managed_pages && zone_watermark_ok(z, order, mark, highest_zoneidx);
+}
+
 static struct page *get_page_from_freelist(struct vmlab *m, gfp_t gfp, unsigned order,
 					   int highest_zoneidx, bool watermarks)
 {
@@ -544,16 +554,8 @@ static struct page *get_page_from_freelist(struct vmlab *m, gfp_t gfp, unsigned 
 		struct zone *z = &m->zones[i];
 		struct page *p;
 
-		if (!z->managed_pages)
+		if (!z->managed_pages || (watermarks && !zone_allows(z, gfp, order, highest_zoneidx)))
 			continue;
-		if (watermarks) {
-			uint64_t mark = z->_watermark[WMARK_MIN];
-
-			if (gfp & __GFP_HIGH)
-				mark -= mark / 2;
-			if (!zone_watermark_ok(z, order, mark, highest_zoneidx))
-				continue;
-		}
 		p = rmqueue(m, z, order);
 		if (p)
 			return p;
@@ -613,27 +615,15 @@ static struct page *__alloc_pages_slowpath(struct vmlab *m, gfp_t gfp, unsigned 
  * steps, never gets here (reclaim_resident_lean refuses). */
 static bool handoff_ok(struct vmlab *m, const struct page *p, gfp_t gfp, int high)
 {
+	const struct per_cpu_pages *pcp = &m->zones[p->zone].pcp[0];
 	int i;
 
-	if (p->zone > high || m->zones[p->zone].pcp[0].count + 1 > m->zones[p->zone].pcp[0].high)
+	if (p->zone > high || pcp->count + 1 > pcp->high)
 		return false;
-	for (i = high; i > p->zone; i--) {
-		const struct zone *z = &m->zones[i];
-		uint64_t mark = z->_watermark[WMARK_MIN];
-
-		if (gfp & __GFP_HIGH)
-			mark -= mark / 2;
-		if (z->managed_pages && zone_watermark_ok(z, 0, mark, high))
-			return false; /* a higher zone would serve the allocation */
-	}
-	{
-		const struct zone *z = &m->zones[p->zone];
-		uint64_t mark = z->_watermark[WMARK_MIN];
-
-		if (gfp & __GFP_HIGH)
-			mark -= mark / 2;
-		return z->managed_pages && zone_watermark_ok(z, 0, mark, high);
-	}
+	for (i = high; i >= p->zone; i--) /* get_page_from_freelist's choice of zone */
+		if (zone_allows(&m->zones[i], gfp, 0, high))
+			return i == p->zone;
+	return false;
 }
 
 /* free_pages then rmqueue_pcplist of the same page, in effect: the pcp list ends as it was. */

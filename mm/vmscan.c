@@ -338,6 +338,18 @@ static bool reclaim_exact_anon(struct vmlab *m, struct page *p, struct scan_cont
 	return true;
 }
 
+/* The vmstat counts of one page an exact policy chose: scanned, and freed or not. */
+static inline void count_exact_reclaim(struct vmlab *m, const struct scan_control *sc, int file,
+				uint64_t freed)
+{
+	if (!cgroup_reclaim(sc)) {
+		count_vm_event(m, sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT);
+		count_vm_events(m, sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, freed);
+	}
+	count_vm_event(m, file ? PGSCAN_FILE : PGSCAN_ANON);
+	count_vm_events(m, file ? PGSTEAL_FILE : PGSTEAL_ANON, freed);
+}
+
 /* Reclaims one page chosen by an exact policy: isolated, tried, put back if it must stay.
  * Returns 1 when it was freed. */
 int reclaim_one_folio(struct vmlab *m, struct page *p, struct scan_control *sc)
@@ -359,12 +371,7 @@ int reclaim_one_folio(struct vmlab *m, struct page *p, struct scan_control *sc)
 	list_add(&p->lru, &list);
 	freed = shrink_folio_list(m, &list, sc, true, &stat);
 count:
-	if (!cgroup_reclaim(sc)) {
-		count_vm_event(m, sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT);
-		count_vm_events(m, sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, freed);
-	}
-	count_vm_event(m, file ? PGSCAN_FILE : PGSCAN_ANON);
-	count_vm_events(m, file ? PGSTEAL_FILE : PGSTEAL_ANON, freed);
+	count_exact_reclaim(m, sc, file, freed);
 	/* an exact policy decided: a survivor goes back without an activation */
 	if (!list_empty(&list)) {
 		p->flags &= ~PG_active;
@@ -882,11 +889,7 @@ struct page *reclaim_resident_lean(struct vmlab *m)
 	}
 	folio_unref_last(m, p);
 	m->in_reclaim = 0;
-	/* reclaim_one_folio's counts */
-	count_vm_event(m, PGSCAN_DIRECT);
-	count_vm_event(m, PGSTEAL_DIRECT);
-	count_vm_event(m, PGSCAN_ANON);
-	count_vm_event(m, PGSTEAL_ANON);
+	count_exact_reclaim(m, &sc, 0, 1);
 	return p;
 }
 
