@@ -412,6 +412,7 @@ void lru_list_del(struct lruvec *lv, struct page *p);
 /* Drops a reference to a user (anon/page-cache) page; the last one takes it off the LRU and
  * frees it. */
 void folio_put(struct vmlab *m, struct page *p);
+/* What folio_put does when the last reference goes, short of free_pages. */
 void folio_unref_last(struct vmlab *m, struct page *p);
 
 /* ---- mm/rmap.c: anon_vma ------------------------------------------------------------------ */
@@ -486,6 +487,8 @@ void shrink_lruvec(struct vmlab *m, struct lruvec *lv, struct scan_control *sc);
 int reclaim_one_folio(struct vmlab *m, struct page *p, struct scan_control *sc);
 /* Evicts by the policy below the resident limit; false if nothing could go. */
 bool reclaim_resident(struct vmlab *m);
+/* Its common case under lru and fifo, lean: the evicted page, ready for free_pages, or NULL
+ * (nothing done) when reclaim_resident must run. */
 struct page *reclaim_resident_lean(struct vmlab *m);
 /* MADV_PAGEOUT: reclaims an isolated list now; survivors are put back. */
 uint64_t reclaim_pages(struct vmlab *m, struct list_head *list);
