@@ -14,6 +14,7 @@
 
 #include "sim/trace.h"
 #include "tests/unit/test.h"
+#include "tests/unit/test_tracefile.h"
 
 static uint64_t seed = 12345;
 
@@ -54,23 +55,6 @@ static vmlab_trace_rec_t *random_records(size_t n, int one_pid)
 	return r;
 }
 
-static int write_file(const char *path, int format, int zstd, const vmlab_trace_rec_t *r, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-	vmlab_trace_writer_t *w;
-	size_t i;
-	int rc;
-
-	if (!f || vmlab_trace_writer_open(f, path, format, zstd, &w, NULL))
-		return -1;
-	for (i = 0; i < n; i++)
-		if (vmlab_trace_write(w, &r[i]))
-			break;
-	rc = vmlab_trace_writer_close(w, NULL);
-	fclose(f);
-	return rc ? -1 : 0;
-}
-
 /* Reads path back in batches of `batch`: 0 when it holds exactly r[0..n). */
 static int read_back(const char *path, int format, const vmlab_trace_rec_t *r, size_t n, size_t batch)
 {
@@ -107,16 +91,16 @@ static void vmt_round_trip(void)
 	static const size_t batches[] = {1, 7, 256, 300};
 	size_t b;
 
-	CHECK_EQ(write_file(tmp_path("a.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
-	CHECK_EQ(write_file(tmp_path("a.vmt.zst"), VMLAB_TRACE_VMT, 1, r, n), 0);
+	CHECK_EQ(test_write_trace(tmp_path("a.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
+	CHECK_EQ(test_write_trace(tmp_path("a.vmt.zst"), VMLAB_TRACE_VMT, 1, r, n), 0);
 	for (b = 0; b < 4; b++) {
 		CHECK_EQ(read_back(tmp_path("a.vmt"), VMLAB_TRACE_AUTO, r, n, batches[b]), 0);
 		CHECK_EQ(read_back(tmp_path("a.vmt.zst"), VMLAB_TRACE_VMT, r, n, batches[b]), 0);
 	}
 	/* an empty trace, and one of exactly one block */
-	CHECK_EQ(write_file(tmp_path("e.vmt"), VMLAB_TRACE_VMT, 0, r, 0), 0);
+	CHECK_EQ(test_write_trace(tmp_path("e.vmt"), VMLAB_TRACE_VMT, 0, r, 0), 0);
 	CHECK_EQ(read_back(tmp_path("e.vmt"), VMLAB_TRACE_AUTO, r, 0, 300), 0);
-	CHECK_EQ(write_file(tmp_path("b.vmt"), VMLAB_TRACE_VMT, 0, r, 4096), 0);
+	CHECK_EQ(test_write_trace(tmp_path("b.vmt"), VMLAB_TRACE_VMT, 0, r, 4096), 0);
 	CHECK_EQ(read_back(tmp_path("b.vmt"), VMLAB_TRACE_AUTO, r, 4096, 300), 0);
 	free(r);
 }
@@ -129,13 +113,13 @@ static void lackey_round_trip(void)
 
 	for (i = 0; i < n; i++)
 		r[i].addr &= 0xffffffffffffull;
-	CHECK_EQ(write_file(tmp_path("a.lk"), VMLAB_TRACE_LACKEY, 0, r, n), 0);
+	CHECK_EQ(test_write_trace(tmp_path("a.lk"), VMLAB_TRACE_LACKEY, 0, r, n), 0);
 	CHECK_EQ(read_back(tmp_path("a.lk"), VMLAB_TRACE_AUTO, r, n, 300), 0);
-	CHECK_EQ(write_file(tmp_path("a.lk.zst"), VMLAB_TRACE_LACKEY, 1, r, n), 0);
+	CHECK_EQ(test_write_trace(tmp_path("a.lk.zst"), VMLAB_TRACE_LACKEY, 1, r, n), 0);
 	CHECK_EQ(read_back(tmp_path("a.lk.zst"), VMLAB_TRACE_LACKEY, r, n, 13), 0);
 	/* lackey has one process: a record of another PID is an error at close */
 	r[10].pid = 2;
-	CHECK(write_file(tmp_path("b.lk"), VMLAB_TRACE_LACKEY, 0, r, n) != 0);
+	CHECK(test_write_trace(tmp_path("b.lk"), VMLAB_TRACE_LACKEY, 0, r, n) != 0);
 	free(r);
 }
 
@@ -161,9 +145,9 @@ static void text_expansion(void)
 			m++;
 		}
 	}
-	CHECK_EQ(write_file(tmp_path("a.txt"), VMLAB_TRACE_TEXT, 0, r, n), 0);
+	CHECK_EQ(test_write_trace(tmp_path("a.txt"), VMLAB_TRACE_TEXT, 0, r, n), 0);
 	CHECK_EQ(read_back(tmp_path("a.txt"), VMLAB_TRACE_AUTO, x, m, 300), 0);
-	CHECK_EQ(write_file(tmp_path("a.txt.zst"), VMLAB_TRACE_TEXT, 1, r, n), 0);
+	CHECK_EQ(test_write_trace(tmp_path("a.txt.zst"), VMLAB_TRACE_TEXT, 1, r, n), 0);
 	CHECK_EQ(read_back(tmp_path("a.txt.zst"), VMLAB_TRACE_AUTO, x, m, 1), 0);
 	free(r);
 	free(x);
@@ -241,7 +225,7 @@ static void corrupt_files(void)
 		size_t len, i, cut;
 		unsigned char *b, *c;
 
-		CHECK_EQ(write_file(p, VMLAB_TRACE_VMT, z, r, z ? n : 200), 0);
+		CHECK_EQ(test_write_trace(p, VMLAB_TRACE_VMT, z, r, z ? n : 200), 0);
 		b = slurp(p, &len);
 		c = malloc(len);
 		for (cut = 0; cut < len; cut += z ? 97 : 1) {
@@ -292,7 +276,7 @@ static void next_use(void)
 			pid[m++] = r[i].pid;
 		}
 	}
-	CHECK_EQ(write_file(tmp_path("nu.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
+	CHECK_EQ(test_write_trace(tmp_path("nu.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
 	CHECK_EQ(next_use_compute(tmp_path("nu.vmt"), &o, &nu, msg, sizeof(msg)), 0);
 	CHECK_EQ(nu.n, m);
 	for (i = 0; i < m && nu.n == m; i++) {
@@ -310,7 +294,7 @@ static void next_use(void)
 	next_use_free(&nu);
 	/* a kernel address stops it with the record's number */
 	r[77].addr = 0xffff888000000000ull;
-	CHECK_EQ(write_file(tmp_path("nu2.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
+	CHECK_EQ(test_write_trace(tmp_path("nu2.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
 	CHECK_EQ(next_use_compute(tmp_path("nu2.vmt"), &o, &nu, msg, sizeof(msg)), -1);
 	CHECK(strstr(msg, "nu2.vmt:78: error: address outside user space") != NULL);
 	free(r);
@@ -331,7 +315,7 @@ static void sweep_threads(void)
 
 	for (i = 0; i < n; i++)
 		r[i].addr = 0x10000000 + (rnd() % 3000) * 4096 + (rnd() & 4095);
-	CHECK_EQ(write_file(tmp_path("sw.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
+	CHECK_EQ(test_write_trace(tmp_path("sw.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
 	for (i = 0; i < 8; i++) {
 		CHECK_EQ(replay_config(&o, &cfgs[i], msg, sizeof(msg)), 0);
 		cfgs[i].tlb_entries = 4u << i;
@@ -420,8 +404,8 @@ static void uniform_batches(void)
 			  : x % 97 == 0 && (i >> 10) % 4 == 3 ? 0x7ffffffff000ull - 1 - rnd() % 8192 /* the top */
 			  : 0x10000000 + (rnd() % 6000) * 4096 + (rnd() & 4095);
 	}
-	CHECK_EQ(write_file(tmp_path("u.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
-	CHECK_EQ(write_file(tmp_path("u.txt"), VMLAB_TRACE_TEXT, 0, r, n), 0);
+	CHECK_EQ(test_write_trace(tmp_path("u.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
+	CHECK_EQ(test_write_trace(tmp_path("u.txt"), VMLAB_TRACE_TEXT, 0, r, n), 0);
 	/* both readers vouch for the batches without the top of user space (3 in 4) */
 	for (k = 0; k < 2; k++) {
 		vmlab_trace_t *t;

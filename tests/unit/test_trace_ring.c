@@ -16,6 +16,7 @@
 
 #include "sim/trace.h"
 #include "tests/unit/test.h"
+#include "tests/unit/test_tracefile.h"
 
 static uint64_t seed = 4242;
 
@@ -29,23 +30,6 @@ static char dir[] = "/tmp/vmlab-test-ring-XXXXXX";
 static const char *tmp_path(const char *name)
 {
 	return test_path(dir, name);
-}
-
-static int write_file(const char *path, int format, int zstd, const vmlab_trace_rec_t *r, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-	vmlab_trace_writer_t *w;
-	size_t i;
-	int rc;
-
-	if (!f || vmlab_trace_writer_open(f, path, format, zstd, &w, NULL))
-		return -1;
-	for (i = 0; i < n; i++)
-		if (vmlab_trace_write(w, &r[i]))
-			break;
-	rc = vmlab_trace_writer_close(w, NULL);
-	fclose(f);
-	return rc ? -1 : 0;
 }
 
 /* n records a replay accepts: mostly one PID's pages near each other, runs of other PIDs
@@ -123,7 +107,7 @@ static void ring_order(void)
 			vmlab_trace_rec_t *r = replayable(n, 1, formats[f] == VMLAB_TRACE_LACKEY);
 			const char *p = tmp_path(z ? "o.zst" : "o");
 
-			CHECK_EQ(write_file(p, formats[f], z, r, n), 0);
+			CHECK_EQ(test_write_trace(p, formats[f], z, r, n), 0);
 			CHECK_EQ(same_batches(p, &batches), 0);
 			CHECK(batches >= n / TRACE_BATCH); /* text: a line an access, more than n */
 			free(r);
@@ -180,7 +164,7 @@ static void ring_stop(void)
 	double t0;
 
 	alarm(20);
-	CHECK_EQ(write_file(tmp_path("long.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
+	CHECK_EQ(test_write_trace(tmp_path("long.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
 	CHECK_EQ(vmlab_trace_open(tmp_path("long.vmt"), VMLAB_TRACE_AUTO, &t, stderr), 0);
 	CHECK_EQ(ring_start(&q, t, 1), 0);
 	CHECK(q.threaded && ring_next(&q) != NULL);
@@ -254,7 +238,7 @@ static void text_hint(void)
 				break;
 			}
 		}
-		CHECK_EQ(write_file(tmp_path("h"), fmt ? VMLAB_TRACE_LACKEY : VMLAB_TRACE_TEXT, 0, r, n), 0);
+		CHECK_EQ(test_write_trace(tmp_path("h"), fmt ? VMLAB_TRACE_LACKEY : VMLAB_TRACE_TEXT, 0, r, n), 0);
 		CHECK_EQ(vmlab_trace_open(tmp_path("h"), VMLAB_TRACE_AUTO, &t, stderr), 0);
 		for (k = 0; batch_read(t, b); k++) {
 			int want = 1;
@@ -297,7 +281,7 @@ static void replay_same(void)
 		vmlab_trace_rec_t *r = replayable(n, lackey, lackey);
 		const char *p = tmp_path("rs");
 
-		CHECK_EQ(write_file(p, formats[f], f == 1, r, n), 0);
+		CHECK_EQ(test_write_trace(p, formats[f], f == 1, r, n), 0);
 		for (fl = 0; fl < 4; fl++)
 			CHECK_EQ(replay_run(p, &o, &cfg, NULL, &c[fl], msg, sizeof(msg), NULL, fl), 0);
 		for (fl = 1; fl < 4; fl++)
@@ -323,7 +307,7 @@ static void replay_errors(void)
 
 	for (i = 15000; i < n; i++)
 		r[i].pid = (uint32_t)(100 + i); /* the 4097th process fails */
-	CHECK_EQ(write_file(tmp_path("procs.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
+	CHECK_EQ(test_write_trace(tmp_path("procs.vmt"), VMLAB_TRACE_VMT, 0, r, n), 0);
 	CHECK_EQ(replay_config(&o, &cfg, msg, sizeof(msg)), 0);
 	CHECK_EQ(replay_run(tmp_path("procs.vmt"), &o, &cfg, NULL, &c, want, sizeof(want), NULL, 0), -1);
 	CHECK(strstr(want, "procs.vmt:") && strstr(want, ": error: too many processes"));
