@@ -198,7 +198,8 @@ static inline unsigned pf_error_code(int kind)
  * general walk of mmu_walk (arch/x86/mmu.c): A set on every present table entry on the way, A (and D on a write) on
  * the PTE, the error code of the first level that is not present or forbids the access.
  * loaded: the caller knows that mm is the loaded address space (the paging-structure cache,
- * which holds only its regions, then needs no test). */
+ * which holds only its regions, then needs no test). A walk that finds every table but not
+ * the page leaves the PTE slot in *ptep_out too (do_user_addr_fault_at may use it). */
 static inline unsigned mmu_walk_user(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind,
 				     unsigned err, pteval_t **ptep_out, const bool loaded)
 {
@@ -236,8 +237,10 @@ static inline unsigned mmu_walk_user(struct vmlab *m, struct mm_struct *mm, uint
 		}
 	}
 	e = &table_of(m, pt)[pte_index(addr)];
-	if (!(*e & _PAGE_PRESENT))
+	if (!(*e & _PAGE_PRESENT)) {
+		*ptep_out = e; /* the slot the fault handler will fill */
 		return err;
+	}
 	allow &= *e;
 	nx |= *e & _PAGE_NX;
 	if (!(allow & _PAGE_USER) || (kind == VMLAB_ACC_WRITE && !(allow & _PAGE_RW)) ||
@@ -325,6 +328,10 @@ int map_vdso(struct vmlab *m, struct mm_struct *mm, uint64_t *vdso_base);
  * number with *f filled. */
 int do_user_addr_fault(struct vmlab *m, struct task_struct *t, uint64_t addr, unsigned error,
 		       vmlab_fault_t *f);
+/* The same, for a caller whose walk found the PTE slot of addr already (ptep, in the loaded
+ * address space's tables; NULL: unknown): the handler then need not walk to it again. */
+int do_user_addr_fault_at(struct vmlab *m, struct task_struct *t, uint64_t addr, unsigned error,
+			  vmlab_fault_t *f, pteval_t *ptep);
 /* copy_to_user (clear_user when buf is NULL): writes len bytes at addr of t's address space,
  * faulting pages in as a user write would (counted for t). 0, or -EFAULT where the write
  * would raise a signal (nothing after that point is written). */
@@ -363,6 +370,9 @@ struct vm_fault {
 /* Resolves a fault at addr in vma. Returns VM_FAULT_* bits; accounting is the caller's. */
 unsigned handle_mm_fault(struct vmlab *m, struct task_struct *t, struct vm_area_struct *vma,
 			 uint64_t addr, unsigned flags);
+/* The same with addr's PTE slot known (ptep, or NULL: walked to, its tables allocated). */
+unsigned handle_mm_fault_at(struct vmlab *m, struct task_struct *t, struct vm_area_struct *vma,
+			    uint64_t addr, unsigned flags, pteval_t *ptep);
 /* mm_account_fault: pgfault always; min_flt/maj_flt unless the fault failed. */
 void mm_account_fault(struct vmlab *m, struct task_struct *t, unsigned ret, unsigned flags);
 /* Removes the PTEs of [start, end) in vma, dropping page references (zap_page_range). */

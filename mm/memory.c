@@ -548,15 +548,15 @@ static unsigned do_swap_page(struct vm_fault *vmf)
 
 /* ---- the dispatcher ----------------------------------------------------------------------- */
 
-unsigned handle_mm_fault(struct vmlab *m, struct task_struct *t, struct vm_area_struct *vma,
-			 uint64_t addr, unsigned flags)
+unsigned handle_mm_fault_at(struct vmlab *m, struct task_struct *t, struct vm_area_struct *vma,
+			    uint64_t addr, unsigned flags, pteval_t *ptep)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct vm_fault vmf = {.m = m, .vma = vma, .task = t, .address = addr & PAGE_MASK,
 			       .real_address = addr, .flags = flags};
 
 	vmf.pgoff = linear_page_index(vma, vmf.address);
-	vmf.pte = walk_to_pte(m, mm, mm->pgd, addr, true);
+	vmf.pte = ptep ? ptep : walk_to_pte(m, mm, mm->pgd, addr, true);
 	if (!vmf.pte)
 		return VM_FAULT_OOM;
 	vmf.orig_pte = *vmf.pte;
@@ -571,6 +571,12 @@ unsigned handle_mm_fault(struct vmlab *m, struct task_struct *t, struct vm_area_
 	if (unlikely(explaining(m)))
 		fault_event(&vmf, "handle_pte_fault", "spurious fault: the PTE already allows it");
 	return 0;
+}
+
+unsigned handle_mm_fault(struct vmlab *m, struct task_struct *t, struct vm_area_struct *vma,
+			 uint64_t addr, unsigned flags)
+{
+	return handle_mm_fault_at(m, t, vma, addr, flags, NULL);
 }
 
 /* ---- walking PTE tables over a range -------------------------------------------------------- */

@@ -69,8 +69,8 @@ static bool access_error(unsigned error, const struct vm_area_struct *vma)
 	return !(vma->vm_flags & VM_ACCESS_FLAGS);
 }
 
-int do_user_addr_fault(struct vmlab *m, struct task_struct *t, uint64_t addr, unsigned error,
-		       vmlab_fault_t *f)
+int do_user_addr_fault_at(struct vmlab *m, struct task_struct *t, uint64_t addr, unsigned error,
+			  vmlab_fault_t *f, pteval_t *ptep)
 {
 	struct mm_struct *mm = t->mm;
 	struct vm_area_struct *vma;
@@ -93,7 +93,7 @@ int do_user_addr_fault(struct vmlab *m, struct task_struct *t, uint64_t addr, un
 		flags |= FAULT_FLAG_WRITE;
 	if (error & X86_PF_INSTR)
 		flags |= FAULT_FLAG_INSTRUCTION;
-	ret = handle_mm_fault(m, t, vma, addr, flags);
+	ret = handle_mm_fault_at(m, t, vma, addr, flags, ptep);
 	mm_account_fault(m, t, ret, flags);
 	if (unlikely(ret & VM_FAULT_ERROR)) {
 		f->addr = addr;
@@ -114,6 +114,12 @@ int do_user_addr_fault(struct vmlab *m, struct task_struct *t, uint64_t addr, un
 		return f->signo;
 	}
 	return 0;
+}
+
+int do_user_addr_fault(struct vmlab *m, struct task_struct *t, uint64_t addr, unsigned error,
+		       vmlab_fault_t *f)
+{
+	return do_user_addr_fault_at(m, t, addr, error, f, NULL);
 }
 
 /* The slow path of an access: walk, fault, retry. Returns 0 with *pfn, or a signal. err0 is 0,
@@ -223,9 +229,11 @@ static inline bool access_hit(struct vmlab *m, struct task_struct *t, uint64_t a
 }
 
 /* A TLB miss whose walk (made and counted by access_walk) faulted: the fault, the retry, and
- * what access_miss does after them. Out of line, as access_miss. */
+ * what access_miss does after them. Out of line, as access_miss. slot is the PTE slot the
+ * walk found (or NULL), for the handler. */
 static __attribute__((noinline)) int access_fault(struct vmlab *m, struct task_struct *t,
-						  uint64_t addr, int kind, unsigned err)
+						  uint64_t addr, int kind, unsigned err,
+						  pteval_t *slot)
 {
 	vmlab_fault_t f;
 	uint64_t pfn;
@@ -233,7 +241,7 @@ static __attribute__((noinline)) int access_fault(struct vmlab *m, struct task_s
 	unsigned err1;
 	/* access_slow's first try, from its fault on: the caller is on a lean path (no explain
 	 * mode, a user address) */
-	int sig = do_user_addr_fault(m, t, addr, err, &f);
+	int sig = do_user_addr_fault_at(m, t, addr, err, &f, slot);
 
 	if (likely(!sig)) {
 		/* its second: the walk again, which now finds the page */
@@ -264,7 +272,7 @@ static inline int access_walk(struct vmlab *m, struct task_struct *t, int pid, u
 {
 	struct cpu *c = &m->cpu;
 	unsigned err = pf_error_code(kind);
-	pteval_t *ptep;
+	pteval_t *ptep = NULL;
 
 	if (unlikely(t->mm != c->loaded_mm || addr >= TASK_SIZE_MAX || explaining(m) ||
 		     m->cfg.check || m->dirty_exceeded || m->cfg.general_paths))
@@ -274,7 +282,7 @@ static inline int access_walk(struct vmlab *m, struct task_struct *t, int pid, u
 	c->stats.misses++;
 	c->stats.walks++;
 	if (unlikely(err)) {
-		*sig = access_fault(m, t, addr, kind, err);
+		*sig = access_fault(m, t, addr, kind, err, (err & X86_PF_PROT) ? NULL : ptep);
 		return WALK_FAULTED;
 	}
 	tlb_fill(m, addr, *ptep);
@@ -369,7 +377,7 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 		if (likely(w < ways) && tlb_entry_allows(&set[w], (int)kind)) {
 			pv = set[w].pv;
 		} else {
-			pteval_t *ptep;
+			pteval_t *ptep = NULL;
 			unsigned err;
 
 			if (unlikely(addr >= TASK_SIZE_MAX))
@@ -387,7 +395,8 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 				i = (size_t)(p - r) + 1;
 				walks = 0;
 				*sig = access_fault(m, t, addr, (int)kind,
-						    pf_error_code((int)kind) | (err & X86_PF_PROT));
+						    pf_error_code((int)kind) | (err & X86_PF_PROT),
+						    (err & X86_PF_PROT) ? NULL : ptep);
 				/* reclaim in that fault may have had the OOM killer choose this
 				 * process: the next call then gets -ESRCH, as vmlab_access would */
 				if (unlikely(*sig) || unlikely(!task_of(m, pid))) {
