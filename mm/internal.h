@@ -168,8 +168,22 @@ int pgd_alloc(struct vmlab *m, struct mm_struct *mm);
 void pgd_free(struct vmlab *m, struct mm_struct *mm);
 /* Returns a pointer to the PTE for addr in the tree rooted at pgd_pfn, allocating missing
  * tables when alloc (charged to mm); NULL if absent (or allocation failed). */
-pteval_t *walk_to_pte(struct vmlab *m, struct mm_struct *mm, uint64_t pgd_pfn, uint64_t addr,
-		      bool alloc);
+pteval_t *walk_to_pte_tables(struct vmlab *m, struct mm_struct *mm, uint64_t pgd_pfn,
+			     uint64_t addr, bool alloc);
+/* walk_to_pte: the paging-structure cache's answer first, inline, when it holds addr's region
+ * of the loaded mm (the same PTE slot the tables lead to; off with cfg.general_paths, which
+ * tests/unit/test_fastpath.c compares), else walk_to_pte_tables. */
+static inline pteval_t *walk_to_pte(struct vmlab *m, struct mm_struct *mm, uint64_t pgd_pfn,
+				    uint64_t addr, bool alloc)
+{
+	const struct cpu *c = &m->cpu;
+	const struct pde_cache_entry *pc = &c->pde[(addr >> PMD_SHIFT) & (PDE_CACHE_ENTRIES - 1)];
+
+	if (pc->va == addr >> PMD_SHIFT && mm == c->loaded_mm && mm && pgd_pfn == mm->pgd &&
+	    !m->cfg.general_paths)
+		return (pteval_t *)pfn_to_virt(m, pc->pfn) + pte_index(addr);
+	return walk_to_pte_tables(m, mm, pgd_pfn, addr, alloc);
+}
 /* walk_to_pte from the tables alone (the checkers use it). */
 pteval_t *walk_to_pte_uncached(struct vmlab *m, struct mm_struct *mm, uint64_t addr);
 /* Kernel mappings (vmalloc): set or clear one 4 KiB PTE in swapper_pg_dir's tree. */
@@ -892,6 +906,31 @@ static inline void mod_zone_page_state(struct zone *z, enum zone_stat_item i, in
 {
 	z->vm_stat[i] += d;
 }
+
+/* ---- arch/x86/tlb.c, continued: the one-page flush inline -------------------------------- */
+
+/* flush_tlb_mm_range(m, mm, addr, addr + PAGE_SIZE), its common case inline (reclaim unmaps
+ * one page per eviction): mm is loaded, no PCID, the default geometry, no explain mode. The
+ * same steps as there: the generation, invlpg of the page, its counts. */
+static inline void flush_tlb_page(struct vmlab *m, struct mm_struct *mm, uint64_t addr)
+{
+	struct cpu *c = &m->cpu;
+
+	if (likely(c->loaded_mm == mm && c->tlb_ways == 4 && !m->cfg.pcid && !explaining(m))) {
+		const uint64_t vpn = addr >> PAGE_SHIFT;
+		struct tlb_entry *set = tlb_set_of(c->tlb, vpn, c->set_mask, 4);
+		const unsigned w = tlb_way_of(set, tlb_tag(vpn, c->loaded_asid), 4);
+
+		mm->tlb_gen++;
+		if (w < 4)
+			set[w].tag = TLB_INVALID;
+		c->stats.flush_one++;
+		count_vm_event(m, NR_TLB_LOCAL_FLUSH_ONE);
+		return;
+	}
+	flush_tlb_mm_range(m, mm, addr, addr + PAGE_SIZE);
+}
+
 extern const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS];
 extern const char *const node_stat_names[NR_VM_NODE_STAT_ITEMS];
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];

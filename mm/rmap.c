@@ -388,7 +388,7 @@ void unmap_one_anon(struct vmlab *m, struct page *page, struct vm_area_struct *v
 	page->flags &= ~PG_anon_exclusive;
 	add_mm_counter(mm, MM_ANONPAGES, -1);
 	add_mm_counter(mm, MM_SWAPENTS, 1);
-	flush_tlb_mm_range(m, mm, addr, addr + PAGE_SIZE);
+	flush_tlb_page(m, mm, addr);
 	page_remove_rmap(m, page);
 }
 

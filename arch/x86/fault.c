@@ -346,21 +346,35 @@ static inline bool access_lean(const struct vmlab *m, const struct task_struct *
  * holds. Returns the index of the next record, with *stop set when the caller is to return it
  * (the end, a signal in *sig, or the task gone), else clear: that record is the general path's
  * (a kind out of range, a miss above TASK_SIZE_MAX, or access_lean no longer holds).
- * ways is c->tlb_ways, mode LEAN_LRU when the policy is exact LRU (m->policy_exact and
- * m->policy_access_to_head) or LEAN_ANY; the caller passes constants for the default geometry
- * and policy, so that this copy is unrolled and tests nothing else. */
-enum { LEAN_ANY, LEAN_LRU };
+ * ways is c->tlb_ways; mode is LEAN_DEFAULT for the default machine under exact LRU (the
+ * policy is exact LRU: m->policy_exact and m->policy_access_to_head; the TLB has 16 sets of
+ * 4 ways; no PCID, so the loaded ASID is 0; the root group is the only memory cgroup, so
+ * every page is on its lruvec), else LEAN_ANY. The caller passes constants for the default
+ * case, so that its copy is unrolled and keeps nothing of this in registers. */
+enum { LEAN_ANY, LEAN_DEFAULT };
+#define LEAN_DEFAULT_SETS 16
+
+/* Whether vmlab_access_recs may use the LEAN_DEFAULT copy (see above); none of it changes
+ * while the loop runs (a fault creates no memory cgroup). */
+static inline bool lean_default(const struct vmlab *m)
+{
+	const struct cpu *c = &m->cpu;
+
+	return c->tlb_ways == 4 && c->set_mask == LEAN_DEFAULT_SETS - 1 && !m->cfg.pcid &&
+	       m->policy_exact && m->policy_access_to_head && m->nr_memcgs == 1;
+}
 static inline __attribute__((always_inline)) size_t
 access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_trace_rec_t *r,
 		 size_t i, size_t n, int *sig, int *stop, const unsigned ways, const int mode)
 {
 	struct cpu *c = &m->cpu;
 	struct tlb_entry *const tlb = c->tlb;
-	const uint64_t set_mask = c->set_mask;
-	uint64_t asid = tlb_tag(0, c->loaded_asid);
+	const uint64_t set_mask = mode == LEAN_DEFAULT ? LEAN_DEFAULT_SETS - 1 : c->set_mask;
+	uint64_t asid = mode == LEAN_DEFAULT ? 0 : tlb_tag(0, c->loaded_asid);
 	struct mm_struct *const mm = t->mm;
-	const int exact = mode == LEAN_LRU || m->policy_exact;
-	const int to_head = mode == LEAN_LRU || m->policy_access_to_head;
+	const int exact = mode == LEAN_DEFAULT || m->policy_exact;
+	const int to_head = mode == LEAN_DEFAULT || m->policy_access_to_head;
+	struct lruvec *const root_lv = &m->root_mem_cgroup.lruvec;
 	const vmlab_trace_rec_t *p = r + i, *const end = r + n;
 	uint64_t walks = 0; /* since r[i]: the records before r[i] are counted */
 
@@ -405,14 +419,21 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 				}
 				if (unlikely(!access_lean(m, t)))
 					return i;
-				asid = tlb_tag(0, c->loaded_asid);
+				if (mode != LEAN_DEFAULT)
+					asid = tlb_tag(0, c->loaded_asid);
 				continue;
 			}
 			pv = tlb_pv(*ptep);
 			tlb_insert(set, &c->victim[vpn & set_mask], w, ways, tag, pv); /* tlb_fill */
 		}
-		if (unlikely(exact)) /* an exact policy sees every reference */
+		if (mode == LEAN_DEFAULT) { /* policy_access_page, its lruvec the root's */
+			struct page *pg = pfn_to_page(m, pte_pfn(pv));
+
+			if ((pg->flags & (PG_lru | PG_unevictable)) == PG_lru)
+				policy_list_to_head(root_lv, pg);
+		} else if (unlikely(exact)) { /* an exact policy sees every reference */
 			policy_access_page(m, pfn_to_page(m, pte_pfn(pv)), to_head);
+		}
 	}
 	c->stats.hits += (uint64_t)(p - r) - i - walks;
 	c->stats.misses += walks;
@@ -439,8 +460,8 @@ size_t vmlab_access_recs(vmlab_t *m, int pid, const vmlab_trace_rec_t *r, size_t
 		if (likely(access_lean(m, t))) {
 			int stop;
 
-			if (likely(m->cpu.tlb_ways == 4 && m->policy_exact && m->policy_access_to_head))
-				i = access_recs_lean(m, t, pid, r, i, n, sig, &stop, 4, LEAN_LRU);
+			if (likely(lean_default(m)))
+				i = access_recs_lean(m, t, pid, r, i, n, sig, &stop, 4, LEAN_DEFAULT);
 			else
 				i = access_recs_lean(m, t, pid, r, i, n, sig, &stop, m->cpu.tlb_ways,
 						     LEAN_ANY);

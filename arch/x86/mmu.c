@@ -81,20 +81,14 @@ static inline pteval_t *walk_from(struct vmlab *m, struct mm_struct *mm, uint64_
 	return &t[pte_index(va)];
 }
 
-/* The software walk to a user PTE. When mm is the loaded address space, the CPU's
- * paging-structure cache may already know the region's PTE table: a host-side shortcut that
- * gives the same entry (the cache is dropped whenever a table is freed or CR3 changes, and
- * check_tlb verifies every entry against the tables), and sets no A bit, as a software walk
- * sets none. Faults and rmap visits walk here. Off with cfg.general_paths (test_fastpath). */
-pteval_t *walk_to_pte(struct vmlab *m, struct mm_struct *mm, uint64_t pgd_pfn, uint64_t addr,
-		      bool alloc)
+/* The software walk to a user PTE, through the tables (walk_to_pte, mm/internal.h, calls it
+ * when the CPU's paging-structure cache does not know the region's PTE table: that shortcut
+ * gives the same entry, since the cache is dropped whenever a table is freed or CR3 changes
+ * and check_tlb verifies every entry against the tables). A software walk sets no A bit.
+ * Faults and rmap visits walk here. */
+pteval_t *walk_to_pte_tables(struct vmlab *m, struct mm_struct *mm, uint64_t pgd_pfn,
+			     uint64_t addr, bool alloc)
 {
-	const struct cpu *c = &m->cpu;
-	const struct pde_cache_entry *pc = &c->pde[(addr >> PMD_SHIFT) & (PDE_CACHE_ENTRIES - 1)];
-
-	if (pc->va == addr >> PMD_SHIFT && mm == c->loaded_mm && mm && pgd_pfn == mm->pgd &&
-	    !m->cfg.general_paths)
-		return &table_of(m, pc->pfn)[pte_index(addr)];
 	return walk_from(m, mm, pgd_pfn, addr, alloc, true);
 }
 

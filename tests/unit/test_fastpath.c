@@ -5,7 +5,7 @@
  * the exact policies' swap-out of an ordinary anonymous page (reclaim_exact_anon,
  * reclaim_resident_lean, mm/vmscan.c) and the handoff of its frame to the allocation
  * (alloc_pages), the exclusive RAM-disk swap-in (do_swap_page_lean, mm/memory.c), the
- * software walk through the paging-structure cache (walk_to_pte, arch/x86/mmu.c) and exact
+ * software walk through the paging-structure cache (walk_to_pte, mm/internal.h) and exact
  * LRU's update on each access (policy_access, mm/internal.h). vmlab_config_t.general_paths
  * turns them off. Here two machines, one with
  * them and one without, run the same random work in lockstep (stores and loads of real bytes,
@@ -90,6 +90,10 @@ static int same_views(vmlab_t *a, vmlab_t *b, int pid)
 	return same;
 }
 
+/* The TLB of the next lockstep (0: the default's), and whether it uses PCID. */
+static unsigned tlb_entries, tlb_ways;
+static int tlb_pcid;
+
 static void lockstep(const char *policy, int backing, int zeromap_off, uint64_t resident,
 		     int check, uint64_t seed, int steps)
 {
@@ -104,6 +108,11 @@ static void lockstep(const char *policy, int backing, int zeromap_off, uint64_t 
 	c.swap_backing = backing;
 	c.swap_no_zeromap = zeromap_off;
 	c.resident_pages = resident;
+	if (tlb_entries) {
+		c.tlb_entries = tlb_entries;
+		c.tlb_ways = tlb_ways;
+	}
+	c.pcid = tlb_pcid;
 	snprintf(c.policy, sizeof(c.policy), "%s", policy);
 	for (k = 0; k < 2; k++) {
 		c.general_paths = k;
@@ -199,6 +208,22 @@ static void linux_policy(void)
 	lockstep("linux", VMLAB_SWAP_MEMORY, 0, 300, 0, 16, 5000);
 }
 
+/* Exact LRU off the default machine, where vmlab_access_recs takes its general lean copy
+ * (LEAN_ANY) rather than LEAN_DEFAULT's: another TLB geometry, and PCID. */
+static void lru_other_tlbs(void)
+{
+	tlb_entries = 32;
+	tlb_ways = 4;
+	lockstep("lru", VMLAB_SWAP_RAMDISK, 1, 200, 0, 18, 3000);
+	tlb_entries = 16;
+	tlb_ways = 16;
+	lockstep("lru", VMLAB_SWAP_MEMORY, 0, 200, 0, 19, 3000);
+	tlb_entries = 0;
+	tlb_pcid = 1;
+	lockstep("lru", VMLAB_SWAP_RAMDISK, 1, 200, 0, 20, 3000);
+	tlb_pcid = 0;
+}
+
 static void with_checkers(void)
 {
 	lockstep("lru", VMLAB_SWAP_RAMDISK, 1, 150, 1, 17, 1500);
@@ -286,6 +311,7 @@ int main(void)
 	RUN(lru_file_swap);
 	RUN(fifo_and_clock);
 	RUN(linux_policy);
+	RUN(lru_other_tlbs);
 	RUN(with_checkers);
 	RUN(handoff_at_pcp_high);
 	TEST_EXIT();
