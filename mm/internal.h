@@ -23,6 +23,12 @@ static inline struct page *pfn_to_page(struct vmlab *m, uint64_t pfn)
 {
 	return &m->mem_map[pfn];
 }
+/* pfn_to_page(m, pte_pfn(pte)) in two steps: the frame bits of the PTE, shifted, are the
+ * struct page's offset in mem_map (a struct page is 64 bytes: mm/mm_types.h). */
+static inline struct page *pte_page(struct vmlab *m, pteval_t pte)
+{
+	return (struct page *)((char *)m->mem_map + ((pte & PTE_PFN_MASK) >> (PAGE_SHIFT - 6)));
+}
 static inline uint64_t page_to_pfn(struct vmlab *m, const struct page *p)
 {
 	return (uint64_t)(p - m->mem_map);
@@ -283,8 +289,6 @@ static inline void pde_cache_flush(struct cpu *c)
 int tlb_init(struct vmlab *m);
 void tlb_destroy(struct vmlab *m);
 void switch_mm(struct vmlab *m, struct mm_struct *next);
-/* Caches the translation of addr (pte, just walked) for the loaded address space. */
-void tlb_fill(struct vmlab *m, uint64_t addr, pteval_t pte);
 
 /* The TLB's parts, inline for the access paths of arch/x86/fault.c (which keep the TLB's base,
  * set mask and the loaded ASID's tag in registers) and for tlb.c. ways is c->tlb_ways, or a
@@ -316,10 +320,31 @@ static inline void tlb_insert(struct tlb_entry *set, uint8_t *victim, unsigned w
 {
 	if (w == ways) {
 		w = *victim;
-		*victim = (uint8_t)(w + 1 == ways ? 0 : w + 1); /* no division */
+		/* no division: a mask for a power-of-two ways (a constant where it matters) */
+		*victim = (uint8_t)(!(ways & (ways - 1)) ? (w + 1) & (ways - 1)
+						       : w + 1 == ways ? 0 : w + 1);
 	}
 	set[w].tag = tag;
 	set[w].pv = pv;
+}
+/* tlb_fill: caches the translation of addr (pte, just walked) for the loaded address space. */
+static inline __attribute__((always_inline)) void tlb_fill_ways(struct cpu *c, uint64_t vpn,
+								 pteval_t pte, const unsigned ways)
+{
+	const uint64_t tag = tlb_tag(vpn, c->loaded_asid);
+	struct tlb_entry *set = tlb_set_of(c->tlb, vpn, c->set_mask, ways);
+
+	tlb_insert(set, &c->victim[vpn & c->set_mask], tlb_way_of(set, tag, ways), ways, tag,
+		   tlb_pv(pte));
+}
+static inline void tlb_fill(struct vmlab *m, uint64_t addr, pteval_t pte)
+{
+	struct cpu *c = &m->cpu;
+
+	if (likely(c->tlb_ways == 4)) /* the default geometry, unrolled */
+		tlb_fill_ways(c, addr >> PAGE_SHIFT, pte, 4);
+	else
+		tlb_fill_ways(c, addr >> PAGE_SHIFT, pte, c->tlb_ways);
 }
 /* flush_tlb_mm_range: invlpg each page up to the 33-page ceiling, else a full flush. */
 void flush_tlb_mm_range(struct vmlab *m, struct mm_struct *mm, uint64_t start, uint64_t end);

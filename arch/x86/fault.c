@@ -427,7 +427,7 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 			tlb_insert(set, &c->victim[vpn & set_mask], w, ways, tag, pv); /* tlb_fill */
 		}
 		if (mode == LEAN_DEFAULT) { /* policy_access_page, its lruvec the root's */
-			struct page *pg = pfn_to_page(m, pte_pfn(pv));
+			struct page *pg = pte_page(m, pv);
 
 			if ((pg->flags & (PG_lru | PG_unevictable)) == PG_lru)
 				policy_list_to_head(root_lv, pg);

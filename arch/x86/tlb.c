@@ -93,25 +93,6 @@ static inline void flush_one(struct vmlab *m, uint64_t vpn)
 	c->stats.flush_one++;
 }
 
-static inline __attribute__((always_inline)) void tlb_fill_ways(struct cpu *c, uint64_t vpn,
-								 pteval_t pte, const unsigned ways)
-{
-	const uint64_t tag = tlb_tag(vpn, c->loaded_asid);
-	struct tlb_entry *set = tlb_set_of(c->tlb, vpn, c->set_mask, ways);
-
-	tlb_insert(set, &c->victim[vpn & c->set_mask], tlb_way_of(set, tag, ways), ways, tag,
-		   tlb_pv(pte));
-}
-void tlb_fill(struct vmlab *m, uint64_t addr, pteval_t pte)
-{
-	struct cpu *c = &m->cpu;
-
-	if (likely(c->tlb_ways == 4))
-		tlb_fill_ways(c, addr >> PAGE_SHIFT, pte, 4);
-	else
-		tlb_fill_ways(c, addr >> PAGE_SHIFT, pte, c->tlb_ways);
-}
-
 /* choose_new_asid + load_new_mm_cr3. */
 void switch_mm(struct vmlab *m, struct mm_struct *next)
 {
