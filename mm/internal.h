@@ -412,6 +412,11 @@ unsigned handle_mm_fault(struct vmlab *m, struct task_struct *t, struct vm_area_
 /* The same with addr's PTE slot known (ptep, or NULL: walked to, its tables allocated). */
 unsigned handle_mm_fault_at(struct vmlab *m, struct task_struct *t, struct vm_area_struct *vma,
 			    uint64_t addr, unsigned flags, pteval_t *ptep);
+/* handle_mm_fault_at's case of a swap entry in *ptep (a caller's walk found it: arch/x86/fault.c's
+ * access loop) when do_swap_page would take its lean case (do_swap_page_lean): its result then,
+ * else 0 with nothing done. */
+unsigned swap_fault_lean(struct vmlab *m, struct task_struct *t, struct vm_area_struct *vma,
+			 uint64_t addr, unsigned flags, pteval_t *ptep);
 /* mm_account_fault: pgfault always; min_flt/maj_flt unless the fault failed. */
 void mm_account_fault(struct vmlab *m, struct task_struct *t, unsigned ret, unsigned flags);
 /* Removes the PTEs of [start, end) in vma, dropping page references (zap_page_range). */

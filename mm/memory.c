@@ -465,6 +465,21 @@ static unsigned do_swap_page_lean(struct vm_fault *vmf, struct swap_info_struct 
 	return VM_FAULT_MAJOR;
 }
 
+unsigned swap_fault_lean(struct vmlab *m, struct task_struct *t, struct vm_area_struct *vma,
+			 uint64_t addr, unsigned flags, pteval_t *ptep)
+{
+	struct vm_fault vmf = {.m = m, .vma = vma, .task = t, .address = addr & PAGE_MASK,
+			       .real_address = addr, .flags = flags, .pte = ptep, .orig_pte = *ptep};
+	swp_entry_t e = pte_to_swp_entry(vmf.orig_pte);
+	struct swap_info_struct *si = swp_swap_info(m, e);
+
+	vmf.pgoff = linear_page_index(vma, vmf.address);
+	/* do_swap_page's test of the entry, then its choice of the lean case */
+	if (!si || swp_offset(e) >= si->max || !swapin_lean_ok(&vmf, si, swp_offset(e)))
+		return 0;
+	return do_swap_page_lean(&vmf, si, e);
+}
+
 static unsigned do_swap_page(struct vm_fault *vmf)
 {
 	struct vmlab *m = vmf->m;

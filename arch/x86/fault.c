@@ -69,12 +69,41 @@ static bool access_error(unsigned error, const struct vm_area_struct *vma)
 	return !(vma->vm_flags & VM_ACCESS_FLAGS);
 }
 
+/* The signal of a fault the handler could not resolve (ret has a VM_FAULT_ERROR bit). */
+static __attribute__((cold)) int fault_signal(struct vmlab *m, uint64_t addr, unsigned error,
+					     unsigned ret, vmlab_fault_t *f)
+{
+	f->addr = addr;
+	f->error = error;
+	if (ret & VM_FAULT_OOM) {
+		/* pagefault_out_of_memory(): no OOM killer yet, the faulting task dies */
+		f->signo = VMLAB_SIGKILL;
+		f->code = 0;
+	} else if (ret & VM_FAULT_SIGBUS) {
+		f->signo = VMLAB_SIGBUS;
+		f->code = VMLAB_BUS_ADRERR;
+	} else {
+		f->signo = VMLAB_SIGSEGV;
+		f->code = VMLAB_SEGV_MAPERR;
+	}
+	if (unlikely(explaining(m)))
+		signal_event(m, f);
+	return f->signo;
+}
+
+/* do_user_addr_fault's flags for handle_mm_fault from the error code. */
+static inline unsigned fault_flags(unsigned error)
+{
+	return FAULT_FLAG_USER | ((error & X86_PF_WRITE) ? FAULT_FLAG_WRITE : 0) |
+	       ((error & X86_PF_INSTR) ? FAULT_FLAG_INSTRUCTION : 0);
+}
+
 int do_user_addr_fault_at(struct vmlab *m, struct task_struct *t, uint64_t addr, unsigned error,
 			  vmlab_fault_t *f, pteval_t *ptep)
 {
 	struct mm_struct *mm = t->mm;
 	struct vm_area_struct *vma;
-	unsigned flags = FAULT_FLAG_USER, ret;
+	unsigned flags = fault_flags(error), ret;
 
 	/* A user access to a kernel or non-canonical address finds no VMA: SEGV_MAPERR.
 	 * (A non-canonical address raises #GP on real hardware; Linux also sends SIGSEGV.) */
@@ -89,30 +118,10 @@ int do_user_addr_fault_at(struct vmlab *m, struct task_struct *t, uint64_t addr,
 	}
 	if (access_error(error, vma))
 		return bad_area(m, addr, error, VMLAB_SEGV_ACCERR, f);
-	if (error & X86_PF_WRITE)
-		flags |= FAULT_FLAG_WRITE;
-	if (error & X86_PF_INSTR)
-		flags |= FAULT_FLAG_INSTRUCTION;
 	ret = handle_mm_fault_at(m, t, vma, addr, flags, ptep);
 	mm_account_fault(m, t, ret, flags);
-	if (unlikely(ret & VM_FAULT_ERROR)) {
-		f->addr = addr;
-		f->error = error;
-		if (ret & VM_FAULT_OOM) {
-			/* pagefault_out_of_memory(): no OOM killer yet, the faulting task dies */
-			f->signo = VMLAB_SIGKILL;
-			f->code = 0;
-		} else if (ret & VM_FAULT_SIGBUS) {
-			f->signo = VMLAB_SIGBUS;
-			f->code = VMLAB_BUS_ADRERR;
-		} else {
-			f->signo = VMLAB_SIGSEGV;
-			f->code = VMLAB_SEGV_MAPERR;
-		}
-		if (unlikely(explaining(m)))
-			signal_event(m, f);
-		return f->signo;
-	}
+	if (unlikely(ret & VM_FAULT_ERROR))
+		return fault_signal(m, addr, error, ret, f);
 	return 0;
 }
 
@@ -228,6 +237,30 @@ static inline bool access_hit(struct vmlab *m, struct task_struct *t, uint64_t a
 	return false;
 }
 
+/* After the fault of a lean path's walk (sig: 0 when the handler resolved it): access_slow's
+ * second try, the walk again, which now finds the page, and then what access_miss does. */
+static inline int access_fault_done(struct vmlab *m, struct task_struct *t, uint64_t addr,
+				    int kind, vmlab_fault_t *f, int sig)
+{
+	uint64_t pfn;
+	pteval_t *ptep;
+	unsigned err;
+
+	if (likely(!sig)) {
+		m->cpu.stats.walks++;
+		err = mmu_walk_user(m, t->mm, addr, kind, pf_error_code(kind), &ptep, false);
+		if (likely(!err))
+			tlb_fill(m, addr, *ptep);
+		else
+			sig = access_slow_from(m, t, addr, kind, &pfn, f, err, 1);
+	}
+	if (unlikely(m->dirty_exceeded))
+		wb_workfn(m);
+	if (unlikely(m->cfg.check))
+		debug_check(m);
+	return sig;
+}
+
 /* A TLB miss whose walk (made and counted by access_walk) faulted: the fault, the retry, and
  * what access_miss does after them. Out of line, as access_miss. slot is the PTE slot the
  * walk found (or NULL), for the handler. */
@@ -236,27 +269,33 @@ static __attribute__((noinline)) int access_fault(struct vmlab *m, struct task_s
 						  pteval_t *slot)
 {
 	vmlab_fault_t f;
-	uint64_t pfn;
-	pteval_t *ptep;
-	unsigned err1;
 	/* access_slow's first try, from its fault on: the caller is on a lean path (no explain
 	 * mode, a user address) */
 	int sig = do_user_addr_fault_at(m, t, addr, err, &f, slot);
 
-	if (likely(!sig)) {
-		/* its second: the walk again, which now finds the page */
-		m->cpu.stats.walks++;
-		err1 = mmu_walk_user(m, t->mm, addr, kind, pf_error_code(kind), &ptep, false);
-		if (likely(!err1))
-			tlb_fill(m, addr, *ptep);
-		else
-			sig = access_slow_from(m, t, addr, kind, &pfn, &f, err1, 1);
-	}
-	if (unlikely(m->dirty_exceeded))
-		wb_workfn(m);
-	if (unlikely(m->cfg.check))
-		debug_check(m);
-	return sig;
+	return access_fault_done(m, t, addr, kind, &f, sig);
+}
+
+/* access_fault for a walk that found a swap entry in *slot (the common fault of a replay under
+ * a resident limit): do_user_addr_fault's checks, then mm/memory.c's swap_fault_lean instead
+ * of handle_mm_fault's dispatch to do_swap_page, then what access_fault does after the
+ * handler. Any other case (one do_user_addr_fault would refuse or treat otherwise, or one
+ * swap_fault_lean declines) is access_fault's: its find_vma again finds what this one cached. */
+static __attribute__((noinline)) int access_swap_fault(struct vmlab *m, struct task_struct *t,
+						       uint64_t addr, int kind, unsigned err,
+						       pteval_t *slot)
+{
+	struct vm_area_struct *vma = find_vma(t->mm, addr);
+	const unsigned flags = fault_flags(err);
+	vmlab_fault_t f;
+	unsigned ret;
+
+	if (unlikely(!vma || vma->vm_start > addr || access_error(err, vma)) ||
+	    !(ret = swap_fault_lean(m, t, vma, addr, flags, slot)))
+		return access_fault(m, t, addr, kind, err, slot);
+	mm_account_fault(m, t, ret, flags);
+	return access_fault_done(m, t, addr, kind, &f,
+				 unlikely(ret & VM_FAULT_ERROR) ? fault_signal(m, addr, err, ret, &f) : 0);
 }
 
 /* The common TLB miss, walked, filled and counted exactly as translate and access_slow do it,
@@ -408,9 +447,12 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 				c->stats.walks += walks;
 				i = (size_t)(p - r) + 1;
 				walks = 0;
-				*sig = access_fault(m, t, addr, (int)kind,
-						    pf_error_code((int)kind) | (err & X86_PF_PROT),
-						    (err & X86_PF_PROT) ? NULL : ptep);
+				err = pf_error_code((int)kind) | (err & X86_PF_PROT);
+				if (!(err & X86_PF_PROT) && ptep && is_swap_pte(*ptep))
+					*sig = access_swap_fault(m, t, addr, (int)kind, err, ptep);
+				else
+					*sig = access_fault(m, t, addr, (int)kind, err,
+							    (err & X86_PF_PROT) ? NULL : ptep);
 				/* reclaim in that fault may have had the OOM killer choose this
 				 * process: the next call then gets -ESRCH, as vmlab_access would */
 				if (unlikely(*sig) || unlikely(!task_of(m, pid))) {
