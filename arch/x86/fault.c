@@ -459,7 +459,9 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 					*stop = 1;
 					return i;
 				}
-				if (unlikely(!access_lean(m, t)))
+				/* of access_lean, a fault may change these two (explain mode,
+				 * the checkers and general_paths are the caller's) */
+				if (unlikely(t->mm != c->loaded_mm || m->dirty_exceeded))
 					return i;
 				if (mode != LEAN_DEFAULT)
 					asid = tlb_tag(0, c->loaded_asid);
