@@ -435,8 +435,7 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 
 			if (unlikely(addr >= TASK_SIZE_MAX))
 				break;
-			m->cur_pid = pid;
-			walks++;
+			walks++; /* m->cur_pid = pid, as access_walk sets it: below, once */
 			/* X86_PF_USER stands for the error code, made only when the walk fails */
 			err = mmu_walk_user(m, mm, addr, (int)kind, X86_PF_USER, &ptep, true);
 			if (unlikely(err)) {
@@ -447,6 +446,7 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 				c->stats.walks += walks;
 				i = (size_t)(p - r) + 1;
 				walks = 0;
+				m->cur_pid = pid;
 				err = pf_error_code((int)kind) | (err & X86_PF_PROT);
 				if (!(err & X86_PF_PROT) && ptep && is_swap_pte(*ptep))
 					*sig = access_swap_fault(m, t, addr, (int)kind, err, ptep);
@@ -482,6 +482,8 @@ access_recs_lean(struct vmlab *m, struct task_struct *t, int pid, const vmlab_tr
 	c->stats.hits += (uint64_t)(p - r) - i - walks;
 	c->stats.misses += walks;
 	c->stats.walks += walks;
+	if (walks) /* what the walks since r[i] left (nothing reads it in between) */
+		m->cur_pid = pid;
 	*stop = p == end;
 	return (size_t)(p - r);
 }
