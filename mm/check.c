@@ -195,12 +195,19 @@ static int check_tlb(struct vmlab *m, char *err, size_t n)
 		const struct pde_cache_entry *pc = &c->pde[i];
 		pteval_t *pte;
 
-		if (pc->va == TLB_INVALID)
-			continue;
-		pte = c->loaded_mm ? walk_to_pte_uncached(m, c->loaded_mm, pc->va << PMD_SHIFT) : NULL;
+		uint64_t va = (pc->va & (PDE_GEN_ONE - 1)) << PMD_SHIFT;
+
+		if (pc->va == TLB_INVALID || (pc->va & ~(PDE_GEN_ONE - 1)) != c->pde_gen)
+			continue; /* invalid, or of an older generation */
+		if (((va >> PMD_SHIFT) & (PDE_CACHE_ENTRIES - 1)) != i) {
+			snprintf(err, n, "check_tlb: paging-structure cache entry for %llx in slot %u",
+				 (unsigned long long)va, i);
+			return -EFAULT;
+		}
+		pte = c->loaded_mm ? walk_to_pte_uncached(m, c->loaded_mm, va) : NULL;
 		if (!pte || (uint64_t)((uint8_t *)pte - m->ram) >> PAGE_SHIFT != pc->pfn) {
 			snprintf(err, n, "check_tlb: paging-structure cache entry for %llx names a "
-					 "table the page tables do not", (unsigned long long)(pc->va << PMD_SHIFT));
+					 "table the page tables do not", (unsigned long long)va);
 			return -EFAULT;
 		}
 	}

@@ -174,6 +174,15 @@ int pgd_alloc(struct vmlab *m, struct mm_struct *mm);
 void pgd_free(struct vmlab *m, struct mm_struct *mm);
 /* Returns a pointer to the PTE for addr in the tree rooted at pgd_pfn, allocating missing
  * tables when alloc (charged to mm); NULL if absent (or allocation failed). */
+/* The paging-structure cache's slot for addr, and the key an entry for addr holds now. */
+static inline struct pde_cache_entry *pde_slot(struct cpu *c, uint64_t addr)
+{
+	return &c->pde[(addr >> PMD_SHIFT) & (PDE_CACHE_ENTRIES - 1)];
+}
+static inline uint64_t pde_key(const struct cpu *c, uint64_t addr)
+{
+	return (addr >> PMD_SHIFT) | c->pde_gen;
+}
 pteval_t *walk_to_pte_tables(struct vmlab *m, struct mm_struct *mm, uint64_t pgd_pfn,
 			     uint64_t addr, bool alloc);
 /* walk_to_pte: the paging-structure cache's answer first, inline, when it holds addr's region
@@ -182,10 +191,10 @@ pteval_t *walk_to_pte_tables(struct vmlab *m, struct mm_struct *mm, uint64_t pgd
 static inline pteval_t *walk_to_pte(struct vmlab *m, struct mm_struct *mm, uint64_t pgd_pfn,
 				    uint64_t addr, bool alloc)
 {
-	const struct cpu *c = &m->cpu;
-	const struct pde_cache_entry *pc = &c->pde[(addr >> PMD_SHIFT) & (PDE_CACHE_ENTRIES - 1)];
+	struct cpu *c = &m->cpu;
+	const struct pde_cache_entry *pc = pde_slot(c, addr);
 
-	if (pc->va == addr >> PMD_SHIFT && mm == c->loaded_mm && mm && pgd_pfn == mm->pgd &&
+	if (pc->va == pde_key(c, addr) && mm == c->loaded_mm && mm && pgd_pfn == mm->pgd &&
 	    !m->cfg.general_paths)
 		return (pteval_t *)pfn_to_virt(m, pc->pfn) + pte_index(addr);
 	return walk_to_pte_tables(m, mm, pgd_pfn, addr, alloc);
@@ -224,11 +233,12 @@ static inline unsigned mmu_walk_user(struct vmlab *m, struct mm_struct *mm, uint
 				     unsigned err, pteval_t **ptep_out, const bool loaded)
 {
 	struct cpu *c = &m->cpu;
-	struct pde_cache_entry *pc = &c->pde[(addr >> PMD_SHIFT) & (PDE_CACHE_ENTRIES - 1)];
+	struct pde_cache_entry *pc = pde_slot(c, addr);
+	const uint64_t key = pde_key(c, addr);
 	pteval_t allow, nx, *e;
 	uint64_t pt;
 
-	if (pc->va == addr >> PMD_SHIFT && (loaded || mm == c->loaded_mm)) {
+	if (pc->va == key && (loaded || mm == c->loaded_mm)) {
 		pt = pc->pfn; /* the paging-structure cache holds this region's PTE table */
 		allow = pc->allow;
 		nx = pc->nx;
@@ -250,7 +260,7 @@ static inline unsigned mmu_walk_user(struct vmlab *m, struct mm_struct *mm, uint
 		nx = (*e4 | *e3 | *e2) & _PAGE_NX;
 		pt = pte_pfn(*e2);
 		if (loaded || mm == c->loaded_mm) {
-			pc->va = addr >> PMD_SHIFT;
+			pc->va = key;
 			pc->pfn = pt;
 			pc->allow = allow;
 			pc->nx = nx;
@@ -278,11 +288,17 @@ unsigned mmu_walk(struct vmlab *m, struct mm_struct *mm, uint64_t addr, int kind
 
 /* ---- arch/x86/tlb.c ----------------------------------------------------------------------- */
 
-/* Drops the paging-structure cache (a table was freed, or CR3 changed). */
+/* Drops the paging-structure cache (a table was freed, or CR3 changed): a new generation
+ * makes every entry's key stale; when the generations run out, the entries are cleared and
+ * counting starts again. */
 static inline void pde_cache_flush(struct cpu *c)
 {
 	unsigned i;
 
+	c->pde_gen += PDE_GEN_ONE;
+	if (likely(c->pde_gen != PDE_GEN_LAST))
+		return;
+	c->pde_gen = 0;
 	for (i = 0; i < PDE_CACHE_ENTRIES; i++)
 		c->pde[i].va = TLB_INVALID;
 }

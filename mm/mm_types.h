@@ -320,7 +320,15 @@ struct task_struct {
 /* ---- the CPU: TLB and address-space switching ----------------------------------------------- */
 
 #define TLB_NR_DYN_ASIDS 6
-#define PDE_CACHE_ENTRIES 64 /* Simplification: x86 CPUs keep about 32 (not observable) */
+/* Simplification: x86 CPUs keep about 32 entries. The size is not observable: a hit only
+ * skips setting A bits on the upper levels, which an earlier walk that filled the entry set
+ * already, and which nothing clears. 512 cover 1 GiB of address space. */
+#define PDE_CACHE_ENTRIES 512
+/* An entry's key: the region (va >> PMD_SHIFT, below 2^43) and, above, the cache's generation
+ * when it was filled, so that a flush of all entries is one increment (pde_cache_flush). */
+#define PDE_GEN_SHIFT 43
+#define PDE_GEN_ONE (1ull << PDE_GEN_SHIFT)
+#define PDE_GEN_LAST (~0ull << PDE_GEN_SHIFT) /* never used: TLB_INVALID stays no key */
 
 /* One TLB entry: a cached leaf translation, in two words. The tag holds the virtual page and
  * the address-space id together, so that a probe compares each way once; the other word is the
@@ -380,8 +388,10 @@ struct cpu {
 	vmlab_tlb_stats_t stats;        /* hits, misses, walks, flushes */
 	/* paging-structure cache (x86's PDE cache), direct-mapped by 2 MiB region: the PTE table
 	 * that maps a region of the loaded address space, so that a walk reads only the PTE level */
+	uint64_t pde_gen;               /* the generation of valid entries, << PDE_GEN_SHIFT */
 	struct pde_cache_entry {
-		uint64_t va;            /* virtual address >> PMD_SHIFT, or TLB_INVALID */
+		uint64_t va;            /* key: va >> PMD_SHIFT | generation (pde_key), or
+		                         * TLB_INVALID; of an older generation: invalid too */
 		uint64_t pfn;           /* the PTE table's frame */
 		uint64_t allow;         /* RW and US of the upper levels (ANDed) */
 		uint64_t nx;            /* NX of the upper levels (ORed) */

@@ -229,6 +229,67 @@ static void with_checkers(void)
 	lockstep("lru", VMLAB_SWAP_RAMDISK, 1, 150, 1, 17, 1500);
 }
 
+/* The paging-structure cache's flush is a new generation; when the generations run out, the
+ * entries are cleared and counting starts again at 0. White-box: entries of generation 0 name
+ * the PTE tables of a range, which is unmapped (its tables freed); the machine is then brought
+ * to its last generation and wraps. No entry of the first round may come back: the checkers
+ * (check_tlb verifies every entry of the current generation) must pass, and a machine whose
+ * cache never wrapped must see the same. */
+static void pde_generations_wrap(void)
+{
+	vmlab_config_t c;
+	vmlab_t *m[2] = {NULL, NULL};
+	const uint64_t other = BASE + (64ull << 20); /* other cache slots than BASE's */
+	int pid[2], k, round;
+	uint64_t out, v, i;
+	char err[256];
+
+	vmlab_config_default(&c);
+	c.ram = 32ull << 20;
+	c.check = 1;
+	for (k = 0; k < 2; k++) {
+		CHECK_EQ(vmlab_create(&c, &m[k]), 0);
+		if (!m[k])
+			goto out;
+		CHECK_EQ(vmlab_spawn(m[k], &pid[k]), 0);
+		CHECK_EQ(vmlab_mmap(m[k], pid[k], BASE, SPAN, VMLAB_PROT_READ | VMLAB_PROT_WRITE,
+				    VMLAB_MAP_PRIVATE | VMLAB_MAP_ANONYMOUS | VMLAB_MAP_FIXED, &out), 0);
+		for (i = 0; i < 3000; i += 97) /* pages in six 2 MiB regions */
+			CHECK_EQ(vmlab_store(m[k], pid[k], BASE + i * 4096, &i, 8, NULL), 0);
+		CHECK_EQ(vmlab_munmap(m[k], pid[k], BASE, SPAN), 0);
+		CHECK_EQ(vmlab_mmap(m[k], pid[k], other, SPAN, VMLAB_PROT_READ | VMLAB_PROT_WRITE,
+				    VMLAB_MAP_PRIVATE | VMLAB_MAP_ANONYMOUS | VMLAB_MAP_FIXED, &out), 0);
+	}
+	if (!m[1]->cpu.pde_gen) /* the unmap flushed (it freed tables) */
+		goto out;
+	m[1]->cpu.pde_gen = PDE_GEN_LAST - 2 * PDE_GEN_ONE;
+	for (round = 0; round < 4; round++) {
+		for (k = 0; k < 2; k++) {
+			for (i = 0; i < 3000; i += 97) {
+				v = i * 31 + (uint64_t)round;
+				CHECK_EQ(vmlab_store(m[k], pid[k], other + i * 4096, &v, 8, NULL), 0);
+			}
+			pde_cache_flush(&m[k]->cpu);
+			CHECK_EQ(check_all(m[k], err, sizeof(err)), 0);
+		}
+		CHECK(same_views(m[0], m[1], pid[0]));
+	}
+	CHECK(m[1]->cpu.pde_gen < 16 * PDE_GEN_ONE); /* it wrapped (the machine flushes too) */
+	for (i = 0; i < 3000; i += 97) {
+		for (k = 0; k < 2; k++)
+			CHECK_EQ(vmlab_load(m[k], pid[k], other + i * 4096, &v, 8, NULL), 0);
+		CHECK_EQ(v, i * 31 + 3);
+	}
+	for (k = 0; k < 2; k++)
+		CHECK_EQ(check_all(m[k], err, sizeof(err)), 0);
+	CHECK(same_views(m[0], m[1], pid[0]));
+out:
+	CHECK(m[0] && m[1] && m[1]->cpu.pde_gen);
+	for (k = 0; k < 2; k++)
+		if (m[k])
+			vmlab_destroy(m[k]);
+}
+
 /* The frame an eviction frees goes straight to the allocation that asked for it only when
  * free_pages would not drain the pcp list (alloc_pages' handoff). With the list at `high`, the
  * free drains a batch: the lean path must then free and allocate as the general one does,
@@ -314,5 +375,6 @@ int main(void)
 	RUN(lru_other_tlbs);
 	RUN(with_checkers);
 	RUN(handoff_at_pcp_high);
+	RUN(pde_generations_wrap);
 	TEST_EXIT();
 }
