@@ -119,11 +119,12 @@ static void cluster_slot_freed(struct swap_info_struct *si, uint64_t offset)
 
 /* ---- slots --------------------------------------------------------------------------------- */
 
-/* get_swap_pages: a free slot, with SWAP_HAS_CACHE set (the caller adds its page to the swap
- * cache). Returns the entry or {0} when the area is full. */
-swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
+/* get_swap_pages, in full: the first free slot at or after cur_next in the per-CPU cluster;
+ * when there is none, the cluster leaves the per-CPU slot (back on a list if slots behind
+ * cur_next were freed meanwhile) and the next cluster is taken. Runs from any state the
+ * allocator can be in. */
+static swp_entry_t alloc_slot_general(struct vmlab *m, struct swap_info_struct *si)
 {
-	struct swap_info_struct *si = m->nr_swapfiles ? m->swap_info[0] : NULL;
 	swp_entry_t e = {0};
 
 	if (!si || !(si->flags & SWP_WRITEOK) || si->inuse_pages >= si->pages)
@@ -166,6 +167,78 @@ swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
 				cluster_list_add(si, idx, si->cluster_info[idx].count ? 2 : 1);
 		}
 	}
+}
+
+/* get_swap_pages: a free slot, with SWAP_HAS_CACHE set (the caller adds its page to the swap
+ * cache). Returns the entry or {0} when the area is full.
+ *
+ * The common cases are taken here without the general loop, leaving what it leaves: the
+ * per-CPU cluster is a whole one (not cluster 0 with the header, not a short last one) and
+ * has a free slot at or after cur_next; or its count says it is full (the general scan would
+ * find nothing and leave it on no list) and the next one comes from the head of the nonfull
+ * list, a whole cluster too. A free slot found means the area is not full, and a per-CPU
+ * cluster exists only in an area that swapon finished (SWP_WRITEOK, never cleared). Anything
+ * else, or cfg.general_paths, goes to alloc_slot_general. */
+swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
+{
+	struct swap_info_struct *si = m->nr_swapfiles ? m->swap_info[0] : NULL;
+	struct swap_cluster_info *ci;
+	uint64_t next, wi, w, off;
+	uint32_t idx;
+
+	if (unlikely(!si || m->cfg.general_paths))
+		return alloc_slot_general(m, si);
+	idx = si->cur_cluster;
+	if (unlikely(idx == CLUSTER_NULL))
+		return alloc_slot_general(m, si);
+	ci = &si->cluster_info[idx];
+	next = si->cur_next;
+	if (ci->count == SWAPFILE_CLUSTER) {
+		/* full: the next cluster, unless it needs the general code */
+		uint32_t nidx = si->head[2], after;
+		struct swap_cluster_info *nci;
+
+		if (nidx == CLUSTER_NULL || nidx == 0 || (uint64_t)(nidx + 1) * SWAPFILE_CLUSTER > si->max)
+			return alloc_slot_general(m, si);
+		nci = &si->cluster_info[nidx];
+		after = nci->next;
+		si->head[2] = after;
+		if (after == CLUSTER_NULL)
+			si->tail[2] = CLUSTER_NULL;
+		else
+			si->cluster_info[after].prev = CLUSTER_NULL;
+		nci->list = 0;
+		nci->next = CLUSTER_NULL; /* (prev was CLUSTER_NULL already: the head) */
+		si->cur_cluster = idx = nidx;
+		ci = nci;
+		next = (uint64_t)nidx * SWAPFILE_CLUSTER;
+	} else if (idx == 0 || (uint64_t)(idx + 1) * SWAPFILE_CLUSTER > si->max ||
+		   next / SWAPFILE_CLUSTER != idx) {
+		return alloc_slot_general(m, si);
+	}
+	/* the first free slot from next to the end of the cluster (4 bitmap words) */
+	wi = next / 64;
+	w = ~si->used[wi] >> (next % 64);
+	if (w) {
+		off = next + (uint64_t)__builtin_ctzll(w);
+	} else {
+		do {
+			if (++wi % (SWAPFILE_CLUSTER / 64) == 0) {
+				si->cur_next = next; /* (the cluster may be new) */
+				return alloc_slot_general(m, si);
+			}
+			w = ~si->used[wi];
+		} while (!w);
+		off = wi * 64 + (uint64_t)__builtin_ctzll(w);
+	}
+	VM_BUG_ON(si->swap_map[off]);
+	si->cur_next = off + 1;
+	si->used[off / 64] |= 1ull << (off % 64);
+	si->swap_map[off] = SWAP_HAS_CACHE;
+	ci->count++;
+	si->inuse_pages++;
+	m->nr_swap_pages--;
+	return (swp_entry_t){swp_val(si->type, off)};
 }
 
 /* swap_entries_free: the slot has no reference and no cached page left. */
