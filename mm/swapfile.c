@@ -98,21 +98,25 @@ static int cluster_take(struct swap_info_struct *si)
 	return 1;
 }
 
-/* A slot was freed in cluster idx: put the cluster back on a list if it is not being filled. */
-static void cluster_slot_freed(struct swap_info_struct *si, uint64_t offset)
+/* A slot was freed in cluster idx: put the cluster back on a list if it is not being filled
+ * (the per-CPU cluster is on no list, so one on a list that keeps some slots in use stays). */
+static inline __attribute__((always_inline)) void cluster_slot_freed(struct swap_info_struct *si,
+								      uint64_t offset)
 {
 	uint32_t idx = (uint32_t)(offset / SWAPFILE_CLUSTER);
 	struct swap_cluster_info *ci = &si->cluster_info[idx];
 
 	VM_BUG_ON(ci->count == 0);
 	ci->count--;
+	if (ci->count && ci->list)
+		return;
 	if (idx == si->cur_cluster)
 		return;
 	if (ci->count == 0) { /* empty: to the free list */
 		if (ci->list)
 			cluster_list_del(si, idx);
 		cluster_list_add(si, idx, 1);
-	} else if (!ci->list) { /* was full: it has room again */
+	} else { /* was full: it has room again */
 		cluster_list_add(si, idx, 2);
 	}
 }
@@ -241,15 +245,20 @@ swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
 	return (swp_entry_t){swp_val(si->type, off)};
 }
 
-/* swap_entries_free: the slot has no reference and no cached page left. */
-static void swap_slot_free(struct vmlab *m, struct swap_info_struct *si, uint64_t off)
+/* swap_entries_free: the slot has no reference and no cached page left (its swap_map entry is
+ * 0 already: both callers just dropped the last of them). */
+static inline __attribute__((always_inline)) void swap_slot_free(struct vmlab *m,
+								  struct swap_info_struct *si,
+								  uint64_t off)
 {
-	si->swap_map[off] = 0;
-	si->used[off / 64] &= ~(1ull << (off % 64));
+	const uint64_t bit = 1ull << (off % 64);
+
+	VM_BUG_ON(si->swap_map[off]);
+	si->used[off / 64] &= ~bit;
+	si->zeromap[off / 64] &= ~bit;
 	si->swap_cache[off] = 0; /* a workingset shadow dies with its slot */
-	if (si->swap_cgroup[off]) /* (a slot of the root has no charge) */
+	if (unlikely(si->swap_cgroup[off])) /* (a slot of the root has no charge) */
 		mem_cgroup_uncharge_swap(m, si, off);
-	si->zeromap[off / 64] &= ~(1ull << (off % 64));
 	si->inuse_pages--;
 	m->nr_swap_pages++;
 	cluster_slot_freed(si, off);
