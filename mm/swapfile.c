@@ -177,12 +177,14 @@ static swp_entry_t alloc_slot_general(struct vmlab *m, struct swap_info_struct *
  * cache). Returns the entry or {0} when the area is full.
  *
  * The common cases are taken here without the general loop, leaving what it leaves: the
- * per-CPU cluster is a whole one (not cluster 0 with the header, not a short last one) and
- * has a free slot at or after cur_next; or its count says it is full (the general scan would
- * find nothing and leave it on no list) and the next one comes from the head of the nonfull
- * list, a whole cluster too. A free slot found means the area is not full, and a per-CPU
- * cluster exists only in an area that swapon finished (SWP_WRITEOK, never cleared). Anything
- * else, or cfg.general_paths, goes to alloc_slot_general. */
+ * per-CPU cluster has a free slot at or after cur_next; or its count says it is full (the
+ * general scan would find nothing and leave it on no list: only a whole cluster can count
+ * SWAPFILE_CLUSTER) and the next one, the head of the nonfull list, has one. The scan reads
+ * bitmap words up to the end of the cluster or of the area, whichever comes first (the bits
+ * past the last slot are set, and so is the header's, so starting cluster 0 at slot 0 finds
+ * what starting at 1 does). A free slot found means the area is not full, and a per-CPU
+ * cluster exists only in an area that swapon finished (SWP_WRITEOK, never cleared).
+ * Anything else, or cfg.general_paths, goes to alloc_slot_general. */
 swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
 {
 	struct swap_info_struct *si = m->nr_swapfiles ? m->swap_info[0] : NULL;
@@ -198,11 +200,11 @@ swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
 	ci = &si->cluster_info[idx];
 	next = si->cur_next;
 	if (ci->count == SWAPFILE_CLUSTER) {
-		/* full: the next cluster, unless it needs the general code */
+		/* full: the next cluster, unless it comes from the free list */
 		uint32_t nidx = si->head[2], after;
 		struct swap_cluster_info *nci;
 
-		if (nidx == CLUSTER_NULL || nidx == 0 || (uint64_t)(nidx + 1) * SWAPFILE_CLUSTER > si->max)
+		if (nidx == CLUSTER_NULL)
 			return alloc_slot_general(m, si);
 		nci = &si->cluster_info[nidx];
 		after = nci->next;
@@ -216,19 +218,19 @@ swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
 		si->cur_cluster = idx = nidx;
 		ci = nci;
 		next = (uint64_t)nidx * SWAPFILE_CLUSTER;
-	} else if (idx == 0 || (uint64_t)(idx + 1) * SWAPFILE_CLUSTER > si->max ||
-		   next / SWAPFILE_CLUSTER != idx) {
-		return alloc_slot_general(m, si);
+	} else if (unlikely(next / SWAPFILE_CLUSTER != idx || next >= si->max)) {
+		return alloc_slot_general(m, si); /* at its end */
 	}
-	/* the first free slot from next to the end of the cluster (4 bitmap words) */
+	/* the first free slot from next on, a bitmap word (64 slots) at a time */
 	wi = next / 64;
 	w = ~si->used[wi] >> (next % 64);
 	if (w) {
 		off = next + (uint64_t)__builtin_ctzll(w);
 	} else {
 		do {
-			if (++wi % (SWAPFILE_CLUSTER / 64) == 0) {
-				si->cur_next = next; /* (the cluster may be new) */
+			if (++wi % (SWAPFILE_CLUSTER / 64) == 0 || wi * 64 >= si->max) {
+				/* none (the cluster may be new: its start as cluster_take sets it) */
+				si->cur_next = next ? next : 1;
 				return alloc_slot_general(m, si);
 			}
 			w = ~si->used[wi];
