@@ -475,14 +475,15 @@ static uint32_t refs_of(const uint64_t *offs, size_t n, uint64_t off)
 /* check_swap: each slot's swap_map count equals the references the census found (offs: one
  * offset of area 0 per swap PTE or shmem entry, any order; sorted here), SWAP_HAS_CACHE is set
  * exactly where the swap cache holds a page that names the slot, cluster counts and the
- * free-slot totals add up. Work is proportional to the slots in use (clusters with none are
- * skipped), not to the size of the area. */
+ * free-slot totals add up, and every cluster is on the list its count calls for. Work is
+ * proportional to the slots in use (clusters with none are skipped) and to the number of
+ * clusters, not to the size of the area. */
 int check_swap(struct vmlab *m, uint64_t *offs, size_t nrefs, char *err, size_t n)
 {
 	struct swap_info_struct *si;
 	uint64_t inuse = 0, cached = 0, sum = 0;
 	size_t i;
-	uint32_t c;
+	uint32_t c, l;
 
 	if (!m->nr_swapfiles)
 		return 0;
@@ -503,11 +504,31 @@ int check_swap(struct vmlab *m, uint64_t *offs, size_t nrefs, char *err, size_t 
 		snprintf(err, n, "check_swap: the header slot is in use");
 		return -EFAULT;
 	}
+	for (l = 1; l <= 2; l++) { /* the lists, linked both ways, each cluster marked as on it */
+		uint32_t prev = CLUSTER_NULL, len = 0;
+
+		for (c = si->head[l]; c != CLUSTER_NULL; prev = c, c = si->cluster_info[c].next)
+			if (c >= si->nr_clusters || si->cluster_info[c].list != l ||
+			    si->cluster_info[c].prev != prev || ++len > si->nr_clusters)
+				break;
+		if (c != CLUSTER_NULL || si->tail[l] != prev) {
+			snprintf(err, n, "check_swap: the %s cluster list is broken (at cluster %u)",
+				 l == 1 ? "free" : "nonfull", c);
+			return -EFAULT;
+		}
+	}
 	for (c = 0; c < si->nr_clusters; c++) {
 		uint64_t start = (uint64_t)c * SWAPFILE_CLUSTER, end = MIN(start + SWAPFILE_CLUSTER, si->max), off;
-		uint32_t used = 0;
+		uint32_t used = 0, count = si->cluster_info[c].count;
+		/* the per-CPU cluster is on no list, nor is a full one; an empty one is free */
+		uint8_t list = c == si->cur_cluster ? 0 : !count ? 1 : count < cluster_slots(si, c) ? 2 : 0;
 
-		sum += si->cluster_info[c].count;
+		if (si->cluster_info[c].list != list) {
+			snprintf(err, n, "check_swap: cluster %u (%u slots in use) is on list %u, not %u", c,
+				 count, si->cluster_info[c].list, list);
+			return -EFAULT;
+		}
+		sum += count;
 		if (!si->cluster_info[c].count)
 			continue; /* a slot used there would have shown in the census or the cache */
 		for (off = start; off < end; off++) {
