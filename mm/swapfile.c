@@ -9,7 +9,9 @@
  * SWAPFILE_CLUSTER slots; the CPU fills one cluster at a time (its per-CPU cluster), taking
  * the next cluster from the nonfull list (clusters with some free slots) or else from the
  * free list, so that pages swapped out together sit together and swap-in readahead reads
- * neighbours. Entry points:
+ * neighbours. Its common cases (a free slot in the per-CPU cluster, or a full one replaced
+ * by the nonfull list's head) take a lean path; the general loop does the rest, and all of
+ * it when cfg.general_paths is set. Entry points:
  *   swapon / swap_release      set up and tear down the area (machine swap=SIZE)
  *   folio_alloc_swap_slot      a free slot with SWAP_HAS_CACHE set (get_swap_pages)
  *   swap_duplicate / swap_free one more / one fewer reference (fork, unmap; swap-in, zap)
