@@ -77,66 +77,65 @@ static bool page_is_zero(const uint8_t *p)
 	return true;
 }
 
+/* The write of a page that is not all zeros: to host memory or the file. */
+static __attribute__((noinline)) int swap_write_data(struct vmlab *m, struct page *page,
+						      struct swap_info_struct *si, uint64_t off,
+						      const uint8_t *data)
+{
+	si->zeromap[off / 64] &= ~(1ull << (off % 64));
+	if (si->store) {
+		memcpy(si->store + (off << PAGE_SHIFT), data, PAGE_SIZE);
+	} else if (pwrite(si->fd, data, PAGE_SIZE, (off_t)(off << PAGE_SHIFT)) != (ssize_t)PAGE_SIZE) {
+		/* the host disk is full (or failing): the page stays in memory, dirty */
+		if (unlikely(explaining(m)))
+			explain_note(m, "Write-error on swap-device (0:0:%llu): the page stays in "
+					"memory", (unsigned long long)off);
+		return -EIO;
+	}
+	disk_request(m, 1);
+	count_vm_event(m, PSWPOUT);
+	memcg_count_vm_event(m, page, MEMCG_PSWPOUT);
+	page->flags &= ~PG_dirty;
+	return 0;
+}
+
 /* swap_writeout: writes a swap-cache page to its slot. 0, or -EIO when the host write
- * fails (the page stays dirty; reclaim keeps it). */
+ * fails (the page stays dirty; reclaim keeps it). A page of zeros is taken here, the rest
+ * by swap_write_data. */
 int swap_writeout(struct vmlab *m, struct page *page)
 {
 	swp_entry_t e = {page->private};
 	struct swap_info_struct *si = swp_swap_info(m, e);
 	uint64_t off = swp_offset(e);
-	const uint8_t *data = page_address(m, page);
+	const uint8_t *data;
 
 	VM_BUG_ON(!si || !(page->flags & PG_swapcache));
-	if ((page->flags & PG_zerofill) || page_is_zero(data)) {
-		si->zeromap[off / 64] |= 1ull << (off % 64);
-		if (unlikely(m->swap_no_zeromap)) {
-			/* Simplification: counted and timed as the write it would be without the
-			 * zeromap, but kept as the bit (zeros cost no host memory) */
-			disk_request(m, 1);
-			count_vm_event(m, PSWPOUT);
-			memcg_count_vm_event(m, page, MEMCG_PSWPOUT);
-		} else {
-			count_vm_event(m, SWPOUT_ZERO);
-		}
-	} else {
-		si->zeromap[off / 64] &= ~(1ull << (off % 64));
-		if (si->store) {
-			memcpy(si->store + (off << PAGE_SHIFT), data, PAGE_SIZE);
-		} else if (pwrite(si->fd, data, PAGE_SIZE, (off_t)(off << PAGE_SHIFT)) != (ssize_t)PAGE_SIZE) {
-			/* the host disk is full (or failing): the page stays in memory, dirty */
-			if (unlikely(explaining(m)))
-				explain_note(m, "Write-error on swap-device (0:0:%llu): the page stays in "
-						"memory", (unsigned long long)off);
-			return -EIO;
-		}
+	if (!(page->flags & PG_zerofill)) {
+		data = page_address(m, page);
+		if (!page_is_zero(data))
+			return swap_write_data(m, page, si, off, data);
+	}
+	si->zeromap[off / 64] |= 1ull << (off % 64);
+	if (m->swap_no_zeromap) { /* (as replay sets it) */
+		/* Simplification: counted and timed as the write it would be without the zeromap,
+		 * but kept as the bit (zeros cost no host memory) */
 		disk_request(m, 1);
 		count_vm_event(m, PSWPOUT);
+		page->flags &= ~PG_dirty;
 		memcg_count_vm_event(m, page, MEMCG_PSWPOUT);
+		return 0;
 	}
+	count_vm_event(m, SWPOUT_ZERO);
 	page->flags &= ~PG_dirty;
 	return 0;
 }
 
-/* swap_read_folio: fills a new swap-cache page from its slot: 1 when it was read from the
- * device, 0 for a slot of the zeromap, -EIO. The caller batches the disk time of a readahead
- * window (disk_request). */
-int swap_read_folio(struct vmlab *m, struct page *page)
+/* The read of a slot outside the zeromap: from host memory or the file. */
+static __attribute__((noinline)) int swap_read_data(struct vmlab *m, struct page *page,
+						     struct swap_info_struct *si, uint64_t off)
 {
-	swp_entry_t e = {page->private};
-	struct swap_info_struct *si = swp_swap_info(m, e);
-	uint64_t off = swp_offset(e);
 	uint8_t *data = page_address(m, page);
 
-	if (si->zeromap[off / 64] & (1ull << (off % 64))) {
-		page->flags |= PG_zerofill; /* zeros, written when the bytes are first used */
-		if (likely(!m->swap_no_zeromap)) {
-			count_vm_event(m, SWPIN_ZERO);
-			return 0;
-		}
-		count_vm_event(m, PSWPIN); /* as read from the device (the caller adds its time) */
-		memcg_count_vm_event(m, page, MEMCG_PSWPIN);
-		return 1;
-	}
 	if (si->store) {
 		memcpy(data, si->store + (off << PAGE_SHIFT), PAGE_SIZE);
 	} else if (pread(si->fd, data, PAGE_SIZE, (off_t)(off << PAGE_SHIFT)) != (ssize_t)PAGE_SIZE) {
@@ -144,6 +143,27 @@ int swap_read_folio(struct vmlab *m, struct page *page)
 		return -EIO;
 	}
 	count_vm_event(m, PSWPIN);
+	memcg_count_vm_event(m, page, MEMCG_PSWPIN);
+	return 1;
+}
+
+/* swap_read_folio: fills a new swap-cache page from its slot: 1 when it was read from the
+ * device, 0 for a slot of the zeromap, -EIO. The caller batches the disk time of a readahead
+ * window (disk_request). A slot of the zeromap is taken here, the rest by swap_read_data. */
+int swap_read_folio(struct vmlab *m, struct page *page)
+{
+	swp_entry_t e = {page->private};
+	struct swap_info_struct *si = swp_swap_info(m, e);
+	uint64_t off = swp_offset(e);
+
+	if (!(si->zeromap[off / 64] & (1ull << (off % 64))))
+		return swap_read_data(m, page, si, off);
+	page->flags |= PG_zerofill; /* zeros, written when the bytes are first used */
+	if (!m->swap_no_zeromap) {
+		count_vm_event(m, SWPIN_ZERO);
+		return 0;
+	}
+	count_vm_event(m, PSWPIN); /* as read from the device (the caller adds its time) */
 	memcg_count_vm_event(m, page, MEMCG_PSWPIN);
 	return 1;
 }

@@ -9,7 +9,9 @@
  * SWAPFILE_CLUSTER slots; the CPU fills one cluster at a time (its per-CPU cluster), taking
  * the next cluster from the nonfull list (clusters with some free slots) or else from the
  * free list, so that pages swapped out together sit together and swap-in readahead reads
- * neighbours. Entry points:
+ * neighbours. Its common cases (a free slot in the per-CPU cluster, or a full one replaced
+ * by the nonfull list's head) take a lean path; the general loop does the rest, and all of
+ * it when cfg.general_paths is set. Entry points:
  *   swapon / swap_release      set up and tear down the area (machine swap=SIZE)
  *   folio_alloc_swap_slot      a free slot with SWAP_HAS_CACHE set (get_swap_pages)
  *   swap_duplicate / swap_free one more / one fewer reference (fork, unmap; swap-in, zap)
@@ -98,32 +100,37 @@ static int cluster_take(struct swap_info_struct *si)
 	return 1;
 }
 
-/* A slot was freed in cluster idx: put the cluster back on a list if it is not being filled. */
-static void cluster_slot_freed(struct swap_info_struct *si, uint64_t offset)
+/* A slot was freed in cluster idx: put the cluster back on a list if it is not being filled
+ * (the per-CPU cluster is on no list, so one on a list that keeps some slots in use stays). */
+static inline __attribute__((always_inline)) void cluster_slot_freed(struct swap_info_struct *si,
+								      uint64_t offset)
 {
 	uint32_t idx = (uint32_t)(offset / SWAPFILE_CLUSTER);
 	struct swap_cluster_info *ci = &si->cluster_info[idx];
 
 	VM_BUG_ON(ci->count == 0);
 	ci->count--;
+	if (ci->count && ci->list)
+		return;
 	if (idx == si->cur_cluster)
 		return;
 	if (ci->count == 0) { /* empty: to the free list */
 		if (ci->list)
 			cluster_list_del(si, idx);
 		cluster_list_add(si, idx, 1);
-	} else if (!ci->list) { /* was full: it has room again */
+	} else { /* was full: it has room again */
 		cluster_list_add(si, idx, 2);
 	}
 }
 
 /* ---- slots --------------------------------------------------------------------------------- */
 
-/* get_swap_pages: a free slot, with SWAP_HAS_CACHE set (the caller adds its page to the swap
- * cache). Returns the entry or {0} when the area is full. */
-swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
+/* get_swap_pages, in full: the first free slot at or after cur_next in the per-CPU cluster;
+ * when there is none, the cluster leaves the per-CPU slot (back on a list if slots behind
+ * cur_next were freed meanwhile) and the next cluster is taken. Runs from any state the
+ * allocator can be in. */
+static swp_entry_t alloc_slot_general(struct vmlab *m, struct swap_info_struct *si)
 {
-	struct swap_info_struct *si = m->nr_swapfiles ? m->swap_info[0] : NULL;
 	swp_entry_t e = {0};
 
 	if (!si || !(si->flags & SWP_WRITEOK) || si->inuse_pages >= si->pages)
@@ -168,15 +175,94 @@ swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
 	}
 }
 
-/* swap_entries_free: the slot has no reference and no cached page left. */
-static void swap_slot_free(struct vmlab *m, struct swap_info_struct *si, uint64_t off)
+/* get_swap_pages: a free slot, with SWAP_HAS_CACHE set (the caller adds its page to the swap
+ * cache). Returns the entry or {0} when the area is full.
+ *
+ * The common cases are taken here without the general loop, leaving what it leaves: the
+ * per-CPU cluster has a free slot at or after cur_next; or its count says it is full (the
+ * general scan would find nothing and leave it on no list: only a whole cluster can count
+ * SWAPFILE_CLUSTER) and the next one, the head of the nonfull list, has one. The scan reads
+ * bitmap words up to the end of the cluster or of the area, whichever comes first (the bits
+ * past the last slot are set, and so is the header's, so starting cluster 0 at slot 0 finds
+ * what starting at 1 does). A free slot found means the area is not full, and a per-CPU
+ * cluster exists only in an area that swapon finished (SWP_WRITEOK, never cleared).
+ * Anything else, or cfg.general_paths, goes to alloc_slot_general. */
+swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
 {
-	si->swap_map[off] = 0;
-	si->used[off / 64] &= ~(1ull << (off % 64));
+	struct swap_info_struct *si = m->nr_swapfiles ? m->swap_info[0] : NULL;
+	struct swap_cluster_info *ci;
+	uint64_t next, wi, w, off;
+	uint32_t idx;
+
+	if (unlikely(!si || m->cfg.general_paths))
+		return alloc_slot_general(m, si);
+	idx = si->cur_cluster;
+	if (unlikely(idx == CLUSTER_NULL))
+		return alloc_slot_general(m, si);
+	ci = &si->cluster_info[idx];
+	next = si->cur_next;
+	if (ci->count == SWAPFILE_CLUSTER) {
+		/* full: the next cluster, unless it comes from the free list */
+		uint32_t nidx = si->head[2], after;
+		struct swap_cluster_info *nci;
+
+		if (nidx == CLUSTER_NULL)
+			return alloc_slot_general(m, si);
+		nci = &si->cluster_info[nidx];
+		after = nci->next;
+		si->head[2] = after;
+		if (after == CLUSTER_NULL)
+			si->tail[2] = CLUSTER_NULL;
+		else
+			si->cluster_info[after].prev = CLUSTER_NULL;
+		nci->list = 0;
+		nci->next = CLUSTER_NULL; /* (prev was CLUSTER_NULL already: the head) */
+		si->cur_cluster = idx = nidx;
+		ci = nci;
+		next = (uint64_t)nidx * SWAPFILE_CLUSTER;
+	} else if (unlikely(next / SWAPFILE_CLUSTER != idx || next >= si->max)) {
+		return alloc_slot_general(m, si); /* at its end */
+	}
+	/* the first free slot from next on, a bitmap word (64 slots) at a time */
+	wi = next / 64;
+	w = ~si->used[wi] >> (next % 64);
+	if (w) {
+		off = next + (uint64_t)__builtin_ctzll(w);
+	} else {
+		do {
+			if (++wi % (SWAPFILE_CLUSTER / 64) == 0 || wi * 64 >= si->max) {
+				/* none (the cluster may be new: its start as cluster_take sets it) */
+				si->cur_next = next ? next : 1;
+				return alloc_slot_general(m, si);
+			}
+			w = ~si->used[wi];
+		} while (!w);
+		off = wi * 64 + (uint64_t)__builtin_ctzll(w);
+	}
+	VM_BUG_ON(si->swap_map[off]);
+	si->cur_next = off + 1;
+	si->used[off / 64] |= 1ull << (off % 64);
+	si->swap_map[off] = SWAP_HAS_CACHE;
+	ci->count++;
+	si->inuse_pages++;
+	m->nr_swap_pages--;
+	return (swp_entry_t){swp_val(si->type, off)};
+}
+
+/* swap_entries_free: the slot has no reference and no cached page left (its swap_map entry is
+ * 0 already: both callers just dropped the last of them). */
+static inline __attribute__((always_inline)) void swap_slot_free(struct vmlab *m,
+								  struct swap_info_struct *si,
+								  uint64_t off)
+{
+	const uint64_t bit = 1ull << (off % 64);
+
+	VM_BUG_ON(si->swap_map[off]);
+	si->used[off / 64] &= ~bit;
+	si->zeromap[off / 64] &= ~bit;
 	si->swap_cache[off] = 0; /* a workingset shadow dies with its slot */
-	if (si->swap_cgroup[off]) /* (a slot of the root has no charge) */
+	if (unlikely(si->swap_cgroup[off])) /* (a slot of the root has no charge) */
 		mem_cgroup_uncharge_swap(m, si, off);
-	si->zeromap[off / 64] &= ~(1ull << (off % 64));
 	si->inuse_pages--;
 	m->nr_swap_pages++;
 	cluster_slot_freed(si, off);
@@ -391,14 +477,15 @@ static uint32_t refs_of(const uint64_t *offs, size_t n, uint64_t off)
 /* check_swap: each slot's swap_map count equals the references the census found (offs: one
  * offset of area 0 per swap PTE or shmem entry, any order; sorted here), SWAP_HAS_CACHE is set
  * exactly where the swap cache holds a page that names the slot, cluster counts and the
- * free-slot totals add up. Work is proportional to the slots in use (clusters with none are
- * skipped), not to the size of the area. */
+ * free-slot totals add up, and every cluster is on the list its count calls for. Work is
+ * proportional to the slots in use (clusters with none are skipped) and to the number of
+ * clusters, not to the size of the area. */
 int check_swap(struct vmlab *m, uint64_t *offs, size_t nrefs, char *err, size_t n)
 {
 	struct swap_info_struct *si;
 	uint64_t inuse = 0, cached = 0, sum = 0;
 	size_t i;
-	uint32_t c;
+	uint32_t c, l;
 
 	if (!m->nr_swapfiles)
 		return 0;
@@ -419,11 +506,31 @@ int check_swap(struct vmlab *m, uint64_t *offs, size_t nrefs, char *err, size_t 
 		snprintf(err, n, "check_swap: the header slot is in use");
 		return -EFAULT;
 	}
+	for (l = 1; l <= 2; l++) { /* the lists, linked both ways, each cluster marked as on it */
+		uint32_t prev = CLUSTER_NULL, len = 0;
+
+		for (c = si->head[l]; c != CLUSTER_NULL; prev = c, c = si->cluster_info[c].next)
+			if (c >= si->nr_clusters || si->cluster_info[c].list != l ||
+			    si->cluster_info[c].prev != prev || ++len > si->nr_clusters)
+				break;
+		if (c != CLUSTER_NULL || si->tail[l] != prev) {
+			snprintf(err, n, "check_swap: the %s cluster list is broken (at cluster %u)",
+				 l == 1 ? "free" : "nonfull", c);
+			return -EFAULT;
+		}
+	}
 	for (c = 0; c < si->nr_clusters; c++) {
 		uint64_t start = (uint64_t)c * SWAPFILE_CLUSTER, end = MIN(start + SWAPFILE_CLUSTER, si->max), off;
-		uint32_t used = 0;
+		uint32_t used = 0, count = si->cluster_info[c].count;
+		/* the per-CPU cluster is on no list, nor is a full one; an empty one is free */
+		uint8_t list = c == si->cur_cluster ? 0 : !count ? 1 : count < cluster_slots(si, c) ? 2 : 0;
 
-		sum += si->cluster_info[c].count;
+		if (si->cluster_info[c].list != list) {
+			snprintf(err, n, "check_swap: cluster %u (%u slots in use) is on list %u, not %u", c,
+				 count, si->cluster_info[c].list, list);
+			return -EFAULT;
+		}
+		sum += count;
 		if (!si->cluster_info[c].count)
 			continue; /* a slot used there would have shown in the census or the cache */
 		for (off = start; off < end; off++) {

@@ -12,8 +12,9 @@
  * batches of accesses, forks that share pages and exits, under a resident limit, with swap in
  * memory, on a RAM disk that counts zero pages as writes, or in a file), and everything that
  * can be observed must be equal after every step: each call's result, the bytes loaded, and
- * every /proc view and the TLB counters every few hundred steps. With --check on one variant
- * the invariant checkers run as well.
+ * every /proc view, the TLB counters and the swap allocator's state every few hundred steps.
+ * With --check on both variants the invariant checkers run as well. The slot allocator
+ * (folio_alloc_swap_slot) is also driven directly.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,57 @@ static void drop_names(char *s)
 	*out = 0;
 }
 
+/* The swap allocator's whole state equal on both machines: counters, the per-CPU cluster and
+ * cluster lists, and every slot's count, cache entry (a page compared by frame), cgroup, in-use
+ * and zeromap bits; so the lean and the general slot allocation chose the same slots. */
+static int same_swap(struct vmlab *a, struct vmlab *b)
+{
+	const struct swap_info_struct *x, *y;
+	uint64_t i;
+	uint32_t c;
+
+	if (a->nr_swapfiles != b->nr_swapfiles || a->nr_swap_pages != b->nr_swap_pages) {
+		printf("# swap counters differ\n");
+		return 0;
+	}
+	if (!a->nr_swapfiles)
+		return 1;
+	x = a->swap_info[0];
+	y = b->swap_info[0];
+	if (x->max != y->max || x->inuse_pages != y->inuse_pages || x->nr_swapcache != y->nr_swapcache ||
+	    x->cur_cluster != y->cur_cluster || x->cur_next != y->cur_next ||
+	    memcmp(x->head, y->head, sizeof(x->head)) || memcmp(x->tail, y->tail, sizeof(x->tail))) {
+		printf("# swap area state differs\n");
+		return 0;
+	}
+	for (c = 0; c < x->nr_clusters; c++) {
+		const struct swap_cluster_info *p = &x->cluster_info[c], *q = &y->cluster_info[c];
+
+		if (p->count != q->count || p->list != q->list || p->next != q->next || p->prev != q->prev) {
+			printf("# swap cluster %u differs\n", c);
+			return 0;
+		}
+	}
+	for (i = 0; i < (x->max + 63) / 64; i++)
+		if (x->used[i] != y->used[i] || x->zeromap[i] != y->zeromap[i]) {
+			printf("# swap bitmaps differ at word %llu\n", (unsigned long long)i);
+			return 0;
+		}
+	for (i = 0; i < x->max; i++) {
+		uint64_t p = x->swap_cache[i], q = y->swap_cache[i];
+
+		if (p && !(p & 1) && q && !(q & 1)) { /* pages: the same frame */
+			p = page_to_pfn(a, (struct page *)(uintptr_t)p) << 1;
+			q = page_to_pfn(b, (struct page *)(uintptr_t)q) << 1;
+		}
+		if (x->swap_map[i] != y->swap_map[i] || x->swap_cgroup[i] != y->swap_cgroup[i] || p != q) {
+			printf("# swap slot %llu differs\n", (unsigned long long)i);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* Every view of both machines equal (pid's views for the per-process ones). */
 static int same_views(vmlab_t *a, vmlab_t *b, int pid)
 {
@@ -87,7 +139,7 @@ static int same_views(vmlab_t *a, vmlab_t *b, int pid)
 		printf("# TLB counters differ\n");
 		same = 0;
 	}
-	return same;
+	return same_swap(a, b) && same;
 }
 
 /* The TLB of the next lockstep (0: the default's), and whether it uses PCID. */
@@ -116,7 +168,7 @@ static void lockstep(const char *policy, int backing, int zeromap_off, uint64_t 
 	snprintf(c.policy, sizeof(c.policy), "%s", policy);
 	for (k = 0; k < 2; k++) {
 		c.general_paths = k;
-		c.check = check && k;
+		c.check = check;
 		CHECK_EQ(vmlab_create(&c, &m[k]), 0);
 		if (!m[k])
 			goto out;
@@ -365,6 +417,82 @@ out:
 	}
 }
 
+/* The slot allocator driven directly (folio_alloc_swap_slot, and swapcache_clear to free) on
+ * areas whose clusters include the header's and a short last one, filled, churned near full
+ * (clusters taken with few free slots, slots freed behind cur_next and in full clusters),
+ * drained and filled again: the lean allocation must choose the slots the general one does
+ * and leave the same state. */
+static void swap_slots_direct(void)
+{
+	static const uint64_t sizes[] = {300, 1024 + 37, 4096, 2 * 4096 + 256};
+	size_t si;
+
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		vmlab_config_t c;
+		vmlab_t *m[2] = {NULL, NULL};
+		uint64_t *held = NULL, nheld = 0, pages = sizes[si] - 1;
+		int k, step;
+
+		vmlab_config_default(&c);
+		c.ram = 16ull << 20;
+		c.swap = sizes[si] * 4096;
+		for (k = 0; k < 2; k++) {
+			c.general_paths = k;
+			CHECK_EQ(vmlab_create(&c, &m[k]), 0);
+			if (!m[k])
+				goto out;
+		}
+		held = calloc(pages + 1, sizeof(*held));
+		if (!held)
+			goto out;
+		rng = 21 + si;
+		for (step = 0; step < 40000 && !t_failed_checks; step++) {
+			/* phases: fill, churn near full, drain to a quarter, churn, fill past full */
+			int phase = step / 8000;
+			uint64_t want = phase == 0 ? pages : phase == 1 ? pages - pages / 50 - 1
+				      : phase == 2 ? pages / 4 : phase == 3 ? pages / 2 : pages + 5;
+			int alloc = nheld < want ? rnd() % 8 != 0 : rnd() % 8 == 0;
+
+			if (alloc || !nheld) {
+				swp_entry_t e[2];
+
+				for (k = 0; k < 2; k++)
+					e[k] = folio_alloc_swap_slot(m[k]);
+				CHECK_EQ(e[0].val, e[1].val);
+				if (e[0].val != e[1].val)
+					break;
+				if (e[0].val)
+					held[nheld++] = e[0].val;
+				else
+					CHECK(nheld == pages);
+			} else {
+				uint64_t j = rnd() % nheld;
+				swp_entry_t e = {held[j]};
+
+				held[j] = held[--nheld];
+				for (k = 0; k < 2; k++)
+					swapcache_clear(m[k], e);
+			}
+			if (step % 97 == 0 && !same_swap(m[0], m[1]))
+				CHECK(0);
+		}
+		CHECK(same_swap(m[0], m[1]));
+		for (k = 0; k < 2 && !t_failed_checks; k++) { /* free them all again */
+			uint64_t j;
+
+			for (j = 0; j < nheld; j++)
+				swapcache_clear(m[k], (swp_entry_t){held[j]});
+		}
+		nheld = 0;
+		CHECK(same_swap(m[0], m[1]));
+out:
+		free(held);
+		for (k = 0; k < 2; k++)
+			if (m[k])
+				vmlab_destroy(m[k]);
+	}
+}
+
 int main(void)
 {
 	RUN(lru_memory);
@@ -376,5 +504,6 @@ int main(void)
 	RUN(with_checkers);
 	RUN(handoff_at_pcp_high);
 	RUN(pde_generations_wrap);
+	RUN(swap_slots_direct);
 	TEST_EXIT();
 }
