@@ -5,8 +5,11 @@
  * the exact policies' swap-out of an ordinary anonymous page (reclaim_exact_anon,
  * reclaim_resident_lean, mm/vmscan.c) and the handoff of its frame to the allocation
  * (alloc_pages), the exclusive RAM-disk swap-in (do_swap_page_lean, mm/memory.c), the
- * software walk through the paging-structure cache (walk_to_pte, arch/x86/mmu.c) and exact
- * LRU's update on each access (policy_access, mm/internal.h). vmlab_config_t.general_paths
+ * software walk through the paging-structure cache (walk_to_pte, arch/x86/mmu.c), exact
+ * LRU's update on each access (policy_access, mm/internal.h), the LRU add and delete of a
+ * root page under lru and fifo (folio_add_lru, lruvec_del_folio, mm/swap.c) and the root's
+ * workingset shadows (workingset_eviction, workingset_refault, mm/workingset.c).
+ * vmlab_config_t.general_paths
  * turns them off. Here two machines, one with
  * them and one without, run the same random work in lockstep (stores and loads of real bytes,
  * batches of accesses, forks that share pages and exits, under a resident limit, with swap in
