@@ -203,12 +203,15 @@ void folio_put(struct vmlab *m, struct page *p)
 void folio_unref_last(struct vmlab *m, struct page *p)
 {
 	VM_BUG_ON(p->_mapcount != 0);
-	VM_BUG_ON(p->flags & PG_swapcache);
-	if (p->flags & PG_lru)
-		lruvec_del_folio(m, p);
-	if (p->flags & PG_mlocked)
-		mod_zone_page_state(page_zone(m, p), NR_MLOCK, -1);
-	mem_cgroup_uncharge(m, p);
+	if (unlikely(p->flags & (PG_swapcache | PG_lru | PG_mlocked))) {
+		VM_BUG_ON(p->flags & PG_swapcache);
+		if (p->flags & PG_lru)
+			lruvec_del_folio(m, p);
+		if (p->flags & PG_mlocked)
+			mod_zone_page_state(page_zone(m, p), NR_MLOCK, -1);
+	}
+	if (p->memcg_id) /* (a page of the root has nothing to uncharge) */
+		mem_cgroup_uncharge(m, p);
 	p->flags &= ~(PG_anon | PG_anon_exclusive | PG_swapbacked | PG_dirty | PG_uptodate |
 		      PG_referenced | PG_active | PG_unevictable | PG_mlocked | PG_workingset |
 		      PG_readahead | PG_zerofill);
