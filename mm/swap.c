@@ -56,11 +56,12 @@ static inline void lru_stat(struct vmlab *m, struct lruvec *lv, const struct pag
 /* The common case of folio_add_lru and lruvec_del_folio: an evictable page of the root under
  * a policy whose list operations are policy_list_add_head and policy_list_del (lru, fifo),
  * done without a call so that the caller's fast path stays a leaf. `general_paths` turns it
- * off (tests/unit/test_fastpath.c compares the two). */
+ * off (tests/unit/test_fastpath.c compares the two). m->policy_access_to_head (lru, unless
+ * general_paths) comes first: it implies list_at_head (see vm_policy_ops). */
 static inline bool lru_lean_ok(const struct vmlab *m, const struct page *p, uint32_t lru_flag)
 {
 	return (p->flags & (PG_lru | PG_unevictable)) == lru_flag && !p->memcg_id &&
-	       m->policy->list_at_head && !m->cfg.general_paths;
+	       (m->policy_access_to_head || (m->policy->list_at_head && !m->cfg.general_paths));
 }
 
 /* folio_lru_list of an evictable page */
