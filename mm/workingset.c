@@ -54,7 +54,8 @@ uint64_t workingset_eviction(struct vmlab *m, struct page *page, struct mem_cgro
 	       !!(page->flags & PG_workingset);
 }
 
-/* lruvec_state's value for the root: the node's count, never below 0 */
+/* lruvec_state's value for the root: the node's count, never below 0 (the node items follow
+ * enum lru_list, as mm/swap.c asserts) */
 static inline uint64_t node_lru_pages(const struct vmlab *m, enum lru_list l)
 {
 	int64_t v = m->node_stat[NR_INACTIVE_ANON + l];
@@ -62,7 +63,8 @@ static inline uint64_t node_lru_pages(const struct vmlab *m, enum lru_list l)
 	return v > 0 ? (uint64_t)v : 0;
 }
 
-static __attribute__((noinline)) void refault_explain(struct vmlab *m, uint64_t distance, uint64_t size, int workingset)
+static __attribute__((noinline)) void refault_explain(struct vmlab *m, uint64_t distance,
+						      uint64_t size, int workingset)
 {
 	explain_note(m, "workingset_refault: refault distance %llu <= workingset %llu pages: "
 			"activate the page%s", (unsigned long long)distance,
@@ -72,7 +74,8 @@ static __attribute__((noinline)) void refault_explain(struct vmlab *m, uint64_t 
 /* workingset_refault for a page of the root evicted from the root: the general steps below
  * with the root's values (online, no parents, no memcg events, lruvec_state the node's
  * counts, mem_cgroup_nr_swap_pages the global free swap). */
-static inline void workingset_refault_root(struct vmlab *m, struct page *page, uint64_t shadow, int file)
+static inline void workingset_refault_root(struct vmlab *m, struct page *page, uint64_t shadow,
+					   int file)
 {
 	struct lruvec *lv = &m->root_mem_cgroup.lruvec;
 	uint64_t eviction = shadow >> (WORKINGSET_SHIFT + MEMCG_ID_SHIFT);
