@@ -574,9 +574,18 @@ void policy_access_ops(struct vmlab *m, struct page *p);
 /* Exact LRU's move: p to the head of lv's policy list, unless it is there. */
 static inline void policy_list_to_head(struct lruvec *lv, struct page *p)
 {
-	if (lv->policy_list.next != &p->lru) {
-		list_del(&p->lru);
-		list_add(&p->lru, &lv->policy_list);
+	struct list_head *e = &p->lru, *h = &lv->policy_list, *first = h->next;
+	struct list_head *next = e->next, *prev = e->prev;
+
+	if (first != e) {
+		/* list_move, written out: p is not first, so unlinking it leaves h->next
+		 * alone, and the links list_del would reset are set again at once */
+		next->prev = prev;
+		prev->next = next;
+		first->prev = e;
+		e->next = first;
+		e->prev = h;
+		h->next = e;
 	}
 }
 /* An access to p seen by an exact policy; to_head is m->policy_access_to_head (a caller may

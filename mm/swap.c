@@ -28,23 +28,58 @@ enum lru_list folio_lru_list(const struct page *p)
 	return (enum lru_list)(2 * file + !!(p->flags & PG_active));
 }
 
-static void lru_stat(struct vmlab *m, struct lruvec *lv, struct page *p, enum lru_list l, int64_t d)
-{
-	static const enum node_stat_item node_item[NR_LRU_LISTS] = {
-		NR_INACTIVE_ANON, NR_ACTIVE_ANON, NR_INACTIVE_FILE, NR_ACTIVE_FILE, NR_UNEVICTABLE};
-	static const enum zone_stat_item zone_item[NR_LRU_LISTS] = {
-		NR_ZONE_INACTIVE_ANON, NR_ZONE_ACTIVE_ANON, NR_ZONE_INACTIVE_FILE,
-		NR_ZONE_ACTIVE_FILE, NR_ZONE_UNEVICTABLE};
+/* The node and zone items of an LRU list follow enum lru_list, as NR_LRU_BASE + lru does in
+ * Linux, so one addition finds them. */
+_Static_assert(NR_ACTIVE_ANON == NR_INACTIVE_ANON + LRU_ACTIVE_ANON &&
+		       NR_INACTIVE_FILE == NR_INACTIVE_ANON + LRU_INACTIVE_FILE &&
+		       NR_ACTIVE_FILE == NR_INACTIVE_ANON + LRU_ACTIVE_FILE &&
+		       NR_UNEVICTABLE == NR_INACTIVE_ANON + LRU_UNEVICTABLE,
+	       "node LRU items in enum lru_list order");
+_Static_assert(NR_ZONE_ACTIVE_ANON == NR_ZONE_INACTIVE_ANON + LRU_ACTIVE_ANON &&
+		       NR_ZONE_INACTIVE_FILE == NR_ZONE_INACTIVE_ANON + LRU_INACTIVE_FILE &&
+		       NR_ZONE_ACTIVE_FILE == NR_ZONE_INACTIVE_ANON + LRU_ACTIVE_FILE &&
+		       NR_ZONE_UNEVICTABLE == NR_ZONE_INACTIVE_ANON + LRU_UNEVICTABLE,
+	       "zone LRU items in enum lru_list order");
 
+/* lv is p's lruvec (folio_lruvec), whose group is the root exactly when p->memcg_id is 0. */
+static inline void lru_stat(struct vmlab *m, struct lruvec *lv, const struct page *p,
+			    enum lru_list l, int64_t d)
+{
 	lv->nr_pages[l] += (uint64_t)d;
 	m->nr_user_pages += (uint64_t)d;
-	mod_node_page_state(m, node_item[l], d);
-	mod_zone_page_state(page_zone(m, p), zone_item[l], d);
-	if (lv->memcg->id)
+	mod_node_page_state(m, (enum node_stat_item)(NR_INACTIVE_ANON + l), d);
+	mod_zone_page_state(page_zone(m, p), (enum zone_stat_item)(NR_ZONE_INACTIVE_ANON + l), d);
+	if (unlikely(p->memcg_id))
 		memcg_mod_lru(m, lv->memcg, l, d);
 }
 
-void folio_add_lru(struct vmlab *m, struct page *p)
+/* The common case of folio_add_lru and lruvec_del_folio: an evictable page of the root under
+ * a policy whose list operations are policy_list_add_head and policy_list_del (lru, fifo),
+ * done without a call so that the caller's fast path stays a leaf. `general_paths` turns it
+ * off (tests/unit/test_fastpath.c compares the two). m->policy_access_to_head (lru, unless
+ * general_paths) comes first: it implies list_at_head (see vm_policy_ops). */
+static inline bool lru_lean_ok(const struct vmlab *m, const struct page *p, uint32_t lru_flag)
+{
+	return (p->flags & (PG_lru | PG_unevictable)) == lru_flag && !p->memcg_id &&
+	       (m->policy_access_to_head || (m->policy->list_at_head && !m->cfg.general_paths));
+}
+
+/* folio_lru_list of an evictable page */
+static inline enum lru_list lru_evictable_list(const struct page *p)
+{
+	return (enum lru_list)((p->flags & PG_swapbacked ? 0 : LRU_INACTIVE_FILE) +
+			       !!(p->flags & PG_active));
+}
+
+static inline void lru_stat_root(struct vmlab *m, const struct page *p, enum lru_list l, int64_t d)
+{
+	m->root_mem_cgroup.lruvec.nr_pages[l] += (uint64_t)d;
+	m->nr_user_pages += (uint64_t)d;
+	mod_node_page_state(m, (enum node_stat_item)(NR_INACTIVE_ANON + l), d);
+	mod_zone_page_state(page_zone(m, p), (enum zone_stat_item)(NR_ZONE_INACTIVE_ANON + l), d);
+}
+
+static __attribute__((noinline)) void folio_add_lru_general(struct vmlab *m, struct page *p)
 {
 	struct lruvec *lv = folio_lruvec(m, p);
 	enum lru_list l = folio_lru_list(p);
@@ -58,7 +93,21 @@ void folio_add_lru(struct vmlab *m, struct page *p)
 		m->policy->add(m, lv, p);
 }
 
-void lruvec_del_folio(struct vmlab *m, struct page *p)
+void folio_add_lru(struct vmlab *m, struct page *p)
+{
+	enum lru_list l;
+
+	if (unlikely(!lru_lean_ok(m, p, 0))) {
+		folio_add_lru_general(m, p);
+		return;
+	}
+	l = lru_evictable_list(p);
+	p->flags |= PG_lru;
+	lru_stat_root(m, p, l, 1);
+	list_add(&p->lru, &m->root_mem_cgroup.lruvec.policy_list);
+}
+
+static __attribute__((noinline)) void lruvec_del_folio_general(struct vmlab *m, struct page *p)
 {
 	struct lruvec *lv = folio_lruvec(m, p);
 	enum lru_list l = folio_lru_list(p);
@@ -70,6 +119,20 @@ void lruvec_del_folio(struct vmlab *m, struct page *p)
 		m->policy->del(m, lv, p);
 	p->flags &= ~PG_lru;
 	lru_stat(m, lv, p, l, -1);
+}
+
+void lruvec_del_folio(struct vmlab *m, struct page *p)
+{
+	enum lru_list l;
+
+	if (unlikely(!lru_lean_ok(m, p, PG_lru))) {
+		lruvec_del_folio_general(m, p);
+		return;
+	}
+	l = lru_evictable_list(p);
+	list_del(&p->lru);
+	p->flags &= ~PG_lru;
+	lru_stat_root(m, p, l, -1);
 }
 
 /* folio_isolate_lru: takes p off its LRU with a reference for the caller (reclaim). */
@@ -141,12 +204,15 @@ void folio_put(struct vmlab *m, struct page *p)
 void folio_unref_last(struct vmlab *m, struct page *p)
 {
 	VM_BUG_ON(p->_mapcount != 0);
-	VM_BUG_ON(p->flags & PG_swapcache);
-	if (p->flags & PG_lru)
-		lruvec_del_folio(m, p);
-	if (p->flags & PG_mlocked)
-		mod_zone_page_state(page_zone(m, p), NR_MLOCK, -1);
-	mem_cgroup_uncharge(m, p);
+	if (unlikely(p->flags & (PG_swapcache | PG_lru | PG_mlocked))) {
+		VM_BUG_ON(p->flags & PG_swapcache);
+		if (p->flags & PG_lru)
+			lruvec_del_folio(m, p);
+		if (p->flags & PG_mlocked)
+			mod_zone_page_state(page_zone(m, p), NR_MLOCK, -1);
+	}
+	if (p->memcg_id) /* (a page of the root has nothing to uncharge) */
+		mem_cgroup_uncharge(m, p);
 	p->flags &= ~(PG_anon | PG_anon_exclusive | PG_swapbacked | PG_dirty | PG_uptodate |
 		      PG_referenced | PG_active | PG_unevictable | PG_mlocked | PG_workingset |
 		      PG_readahead | PG_zerofill);

@@ -29,6 +29,7 @@ const struct vm_policy_ops fifo_policy = {
 	.exact = 1,
 	.add = fifo_add,
 	.del = fifo_del,
+	.list_at_head = 1,
 	.access = fifo_access,
 	.shrink = policy_shrink_tail,
 	.check = policy_check_list,

@@ -40,6 +40,7 @@ const struct vm_policy_ops lru_policy = {
 	.exact = 1,
 	.add = lru_add,
 	.del = lru_del,
+	.list_at_head = 1,
 	.access = lru_access,
 	.access_to_head = 1,
 	.deactivate = lru_deactivate,

@@ -31,6 +31,10 @@ struct vm_policy_ops {
 	/* 1: access is exactly "p to the head of lv->policy_list unless it is there" (lru), which
 	 * policy_access (mm/internal.h) then does inline on the hot path instead of calling it */
 	int access_to_head;
+	/* 1: add is policy_list_add_head and del is policy_list_del (lru, fifo), which
+	 * folio_add_lru and lruvec_del_folio (mm/swap.c) then do inline; access_to_head
+	 * requires it (they test m->policy_access_to_head first; vm_policy_find checks) */
+	int list_at_head;
 	/* madvise(MADV_COLD): p should go early (may be NULL: no effect) */
 	void (*deactivate)(struct vmlab *m, struct lruvec *lv, struct page *p);
 	/* reclaim from lv until sc->nr_reclaimed reaches sc->nr_to_reclaim or nothing more can

@@ -20,8 +20,12 @@ const struct vm_policy_ops *vm_policy_find(const char *name)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(policies); i++)
-		if (!strcmp(policies[i]->name, name))
+		if (!strcmp(policies[i]->name, name)) {
+			/* folio_add_lru and lruvec_del_folio take m->policy_access_to_head
+			 * for list_at_head */
+			VM_BUG_ON(policies[i]->access_to_head && !policies[i]->list_at_head);
 			return policies[i];
+		}
 	return NULL;
 }
 

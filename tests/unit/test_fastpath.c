@@ -1,12 +1,17 @@
 /* tests/unit/test_fastpath.c - the lean paths of the hot code against the general ones.
  *
  * Common cases have code of their own for speed: the TLB miss whose walk finds the page and
- * the fault after a walk (access_recs_lean, access_walk, access_fault in arch/x86/fault.c),
- * the exact policies' swap-out of an ordinary anonymous page (reclaim_exact_anon,
+ * the fault after a walk (access_recs_lean with its LEAN_DEFAULT copy, access_walk,
+ * access_fault, access_swap_fault in arch/x86/fault.c, swap_fault_lean in mm/memory.c), the
+ * exact policies' swap-out of an ordinary anonymous page (reclaim_exact_anon,
  * reclaim_resident_lean, mm/vmscan.c) and the handoff of its frame to the allocation
  * (alloc_pages), the exclusive RAM-disk swap-in (do_swap_page_lean, mm/memory.c), the
- * software walk through the paging-structure cache (walk_to_pte, mm/internal.h) and exact
- * LRU's update on each access (policy_access, mm/internal.h). vmlab_config_t.general_paths
+ * software walk through the paging-structure cache (walk_to_pte, mm/internal.h), exact
+ * LRU's update on each access (policy_access, mm/internal.h), the one-page TLB flush
+ * (flush_tlb_page, mm/internal.h), the LRU add and delete of a root page under lru and fifo
+ * (folio_add_lru, lruvec_del_folio, mm/swap.c), the root's workingset shadows
+ * (workingset_eviction, workingset_refault, mm/workingset.c), and the swap-slot allocation
+ * and free (folio_alloc_swap_slot, swap_free, mm/swapfile.c). vmlab_config_t.general_paths
  * turns them off. Here two machines, one with
  * them and one without, run the same random work in lockstep (stores and loads of real bytes,
  * batches of accesses, forks that share pages and exits, under a resident limit, with swap in
