@@ -396,8 +396,8 @@ static bool should_try_to_free_swap(struct vmlab *m, struct page *page, struct v
  * mlocked and belongs with its slot to the root group, outside explain mode. The same steps
  * as swapin_direct then do_swap_page, in one place without their generality (the lockstep
  * test tests/unit/test_fastpath.c compares the two). */
-static bool swapin_lean_ok(const struct vm_fault *vmf, const struct swap_info_struct *si,
-			   uint64_t off)
+static inline __attribute__((always_inline)) bool
+swapin_lean_ok(const struct vm_fault *vmf, const struct swap_info_struct *si, uint64_t off)
 {
 	const struct vmlab *m = vmf->m;
 	const struct vm_area_struct *vma = vmf->vma;
@@ -409,7 +409,9 @@ static bool swapin_lean_ok(const struct vm_fault *vmf, const struct swap_info_st
 	       !m->cfg.general_paths;
 }
 
-static unsigned do_swap_page_lean(struct vm_fault *vmf, struct swap_info_struct *si, swp_entry_t e)
+/* (inline in both callers, do_swap_page and swap_fault_lean: the fault path's common case) */
+static inline __attribute__((always_inline)) unsigned
+do_swap_page_lean(struct vm_fault *vmf, struct swap_info_struct *si, swp_entry_t e)
 {
 	struct vmlab *m = vmf->m;
 	struct vm_area_struct *vma = vmf->vma;
