@@ -14,8 +14,10 @@
  *   batch `used` exactly when `held`; the thread writes only slot made % RING_BATCHES, which
  *   is then neither ready nor held; after `done` it writes nothing at all (nor touches t).
  *
- * As it hands out a batch, ring_next prefetches the next ready one's records into the
- * simulating CPU's cache (they were written on the reader's CPU).
+ * The records are not prefetched: they were written on the reader's CPU, and a software
+ * prefetch of a whole batch as it is handed out cost the text replay 6% of its time (its
+ * prefetches wait for the lines that CPU holds); the simulation's own loads of them overlap
+ * with its work.
  *
  * Each side sleeps on a condition variable, and is woken with some slack (the thread when
  * half the ring is free, the consumer when a quarter is ready or the thread is done), so a
@@ -147,21 +149,9 @@ int ring_start(struct ring *q, vmlab_trace_t *t, int thread)
 	return 0;
 }
 
-/* Asks the cache for a ready batch's records before they are needed: they were written on the
- * reader's CPU, and fetched one line at a time, as the simulation reaches them, each would be
- * a transfer from that CPU's cache. Into the second-level cache (the first is the
- * simulation's). */
-static void ring_prefetch(const struct batch *b)
-{
-	const char *p = (const char *)b->rec, *end = (const char *)(b->rec + b->n);
-
-	for (; p < end; p += 64)
-		__builtin_prefetch(p, 0, 2);
-}
-
 const struct batch *ring_next(struct ring *q)
 {
-	const struct batch *b = NULL, *next = NULL;
+	const struct batch *b = NULL;
 
 	if (!q->threaded)
 		return batch_read(q->t, q->ring) ? q->ring : NULL;
@@ -180,14 +170,10 @@ const struct batch *ring_next(struct ring *q)
 	if (q->made > q->used) {
 		q->held = 1;
 		b = &q->ring[q->used % RING_BATCHES];
-		if (q->made > q->used + 1) /* ready too: the thread writes it no more */
-			next = &q->ring[(q->used + 1) % RING_BATCHES];
 	}
 	pthread_mutex_unlock(&q->lock);
 	if (!b)
 		ring_join(q); /* the end: the trace (its error) is the caller's again */
-	else if (next)
-		ring_prefetch(next); /* replayed next, after b */
 	return b;
 }
 
