@@ -865,6 +865,34 @@ bool reclaim_resident(struct vmlab *m)
 	return m->nr_user_pages < limit;
 }
 
+/* Host-side only: asks the host's cache for what the next evictions will read first, since
+ * the list's tail was touched long ago: the PTE of the next victim (found from its struct
+ * page, which the previous call asked for) and the struct page of the one after it. Reads
+ * only; a stale guess costs a little time and nothing else. */
+static inline void prefetch_victims(struct vmlab *m, struct lruvec *lv)
+{
+	struct page *n, *after;
+	struct anon_vma *av;
+	struct vm_area_struct *vma;
+	uint64_t addr;
+	struct pde_cache_entry *pc;
+
+	if (list_empty(&lv->policy_list))
+		return;
+	n = list_last_entry(&lv->policy_list, struct page, lru);
+	after = list_entry(n->lru.prev, struct page, lru);
+	prefetch_line(after);
+	if (!(n->flags & PG_anon) || !(av = n->mapping) || list_empty(&av->chains))
+		return;
+	vma = list_entry(av->chains.next, struct anon_vma_chain, same_anon_vma)->vma;
+	if (n->index < vma->vm_pgoff)
+		return;
+	addr = vma->vm_start + ((n->index - vma->vm_pgoff) << PAGE_SHIFT);
+	pc = pde_slot(&m->cpu, addr);
+	if (pc->va == pde_key(&m->cpu, addr))
+		prefetch_line((pteval_t *)pfn_to_virt(m, pc->pfn) + pte_index(addr));
+}
+
 /* reclaim_resident's common case, lean: the resident limit is reached (not passed) under an
  * exact policy that evicts its list's tail (lru, fifo), and the tail is a page that
  * reclaim_exact_anon handles. The page is evicted exactly as policy_shrink_tail and
@@ -890,6 +918,7 @@ struct page *reclaim_resident_lean(struct vmlab *m)
 	folio_unref_last(m, p);
 	m->in_reclaim = 0;
 	count_exact_reclaim(m, &sc, 0, 1);
+	prefetch_victims(m, lv);
 	return p;
 }
 
