@@ -527,6 +527,8 @@ size_t vmlab_access_recs(vmlab_t *m, int pid, const vmlab_trace_rec_t *r, size_t
 
 			if (likely(lean_default(m)))
 				i = access_recs_lean(m, t, pid, r, i, n, sig, &stop, 4, LEAN_DEFAULT);
+			else if (likely(m->cpu.tlb_ways == 4)) /* other policies: still unrolled */
+				i = access_recs_lean(m, t, pid, r, i, n, sig, &stop, 4, LEAN_ANY);
 			else
 				i = access_recs_lean(m, t, pid, r, i, n, sig, &stop, m->cpu.tlb_ways,
 						     LEAN_ANY);
