@@ -147,6 +147,21 @@ static int same_views(vmlab_t *a, vmlab_t *b, int pid)
 	return same_swap(a, b) && same;
 }
 
+/* A machine of config c with one process and SPAN mapped at BASE: 0, or -1 (*m may be set
+ * even then, for the caller to destroy). */
+static int machine_with_span(const vmlab_config_t *c, vmlab_t **m, int *pid)
+{
+	uint64_t out;
+
+	CHECK_EQ(vmlab_create(c, m), 0);
+	if (!*m)
+		return -1;
+	CHECK_EQ(vmlab_spawn(*m, pid), 0);
+	CHECK_EQ(vmlab_mmap(*m, *pid, BASE, SPAN, VMLAB_PROT_READ | VMLAB_PROT_WRITE,
+			    VMLAB_MAP_PRIVATE | VMLAB_MAP_ANONYMOUS | VMLAB_MAP_FIXED, &out), 0);
+	return 0;
+}
+
 /* The TLB of the next lockstep (0: the default's), and whether it uses PCID. */
 static unsigned tlb_entries, tlb_ways;
 static int tlb_pcid;
@@ -157,7 +172,6 @@ static void lockstep(const char *policy, int backing, int zeromap_off, uint64_t 
 	vmlab_config_t c;
 	vmlab_t *m[2] = {NULL, NULL};
 	int pid[2], child[2] = {0, 0}, k, step;
-	uint64_t out;
 
 	vmlab_config_default(&c);
 	c.ram = 32ull << 20;
@@ -174,12 +188,8 @@ static void lockstep(const char *policy, int backing, int zeromap_off, uint64_t 
 	for (k = 0; k < 2; k++) {
 		c.general_paths = k;
 		c.check = check;
-		CHECK_EQ(vmlab_create(&c, &m[k]), 0);
-		if (!m[k])
+		if (machine_with_span(&c, &m[k], &pid[k]))
 			goto out;
-		CHECK_EQ(vmlab_spawn(m[k], &pid[k]), 0);
-		CHECK_EQ(vmlab_mmap(m[k], pid[k], BASE, SPAN, VMLAB_PROT_READ | VMLAB_PROT_WRITE,
-				    VMLAB_MAP_PRIVATE | VMLAB_MAP_ANONYMOUS | VMLAB_MAP_FIXED, &out), 0);
 	}
 	CHECK_EQ(pid[0], pid[1]);
 	rng = seed;
@@ -305,12 +315,8 @@ static void pde_generations_wrap(void)
 	c.ram = 32ull << 20;
 	c.check = 1;
 	for (k = 0; k < 2; k++) {
-		CHECK_EQ(vmlab_create(&c, &m[k]), 0);
-		if (!m[k])
+		if (machine_with_span(&c, &m[k], &pid[k]))
 			goto out;
-		CHECK_EQ(vmlab_spawn(m[k], &pid[k]), 0);
-		CHECK_EQ(vmlab_mmap(m[k], pid[k], BASE, SPAN, VMLAB_PROT_READ | VMLAB_PROT_WRITE,
-				    VMLAB_MAP_PRIVATE | VMLAB_MAP_ANONYMOUS | VMLAB_MAP_FIXED, &out), 0);
 		for (i = 0; i < 3000; i += 97) /* pages in six 2 MiB regions */
 			CHECK_EQ(vmlab_store(m[k], pid[k], BASE + i * 4096, &i, 8, NULL), 0);
 		CHECK_EQ(vmlab_munmap(m[k], pid[k], BASE, SPAN), 0);
@@ -358,7 +364,7 @@ static void handoff_at_pcp_high(void)
 	vmlab_t *m[2] = {NULL, NULL};
 	struct page **held[2] = {NULL, NULL};
 	int pid[2], k, nheld[2] = {0, 0};
-	uint64_t out, v = 7, i;
+	uint64_t v = 7, i;
 	int zi = -1;
 
 	vmlab_config_default(&c);
@@ -373,13 +379,9 @@ static void handoff_at_pcp_high(void)
 		int cap;
 
 		c.general_paths = k;
-		CHECK_EQ(vmlab_create(&c, &m[k]), 0);
-		if (!m[k])
+		if (machine_with_span(&c, &m[k], &pid[k]))
 			goto out;
 		x = m[k];
-		CHECK_EQ(vmlab_spawn(x, &pid[k]), 0);
-		CHECK_EQ(vmlab_mmap(x, pid[k], BASE, SPAN, VMLAB_PROT_READ | VMLAB_PROT_WRITE,
-				    VMLAB_MAP_PRIVATE | VMLAB_MAP_ANONYMOUS | VMLAB_MAP_FIXED, &out), 0);
 		for (i = 0; i < 64; i++) /* the resident limit reached */
 			CHECK_EQ(vmlab_store(x, pid[k], BASE + i * 4096, &v, 8, NULL), 0);
 		zi = list_last_entry(&x->root_mem_cgroup.lruvec.policy_list, struct page, lru)->zone;
