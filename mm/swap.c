@@ -73,10 +73,7 @@ static inline enum lru_list lru_evictable_list(const struct page *p)
 
 static inline void lru_stat_root(struct vmlab *m, const struct page *p, enum lru_list l, int64_t d)
 {
-	m->root_mem_cgroup.lruvec.nr_pages[l] += (uint64_t)d;
-	m->nr_user_pages += (uint64_t)d;
-	mod_node_page_state(m, (enum node_stat_item)(NR_INACTIVE_ANON + l), d);
-	mod_zone_page_state(page_zone(m, p), (enum zone_stat_item)(NR_ZONE_INACTIVE_ANON + l), d);
+	lru_stat(m, &m->root_mem_cgroup.lruvec, p, l, d);
 }
 
 static __attribute__((noinline)) void folio_add_lru_general(struct vmlab *m, struct page *p)

@@ -203,22 +203,13 @@ swp_entry_t folio_alloc_swap_slot(struct vmlab *m)
 	next = si->cur_next;
 	if (ci->count == SWAPFILE_CLUSTER) {
 		/* full: the next cluster, unless it comes from the free list */
-		uint32_t nidx = si->head[2], after;
-		struct swap_cluster_info *nci;
+		uint32_t nidx = si->head[2];
 
 		if (nidx == CLUSTER_NULL)
 			return alloc_slot_general(m, si);
-		nci = &si->cluster_info[nidx];
-		after = nci->next;
-		si->head[2] = after;
-		if (after == CLUSTER_NULL)
-			si->tail[2] = CLUSTER_NULL;
-		else
-			si->cluster_info[after].prev = CLUSTER_NULL;
-		nci->list = 0;
-		nci->next = CLUSTER_NULL; /* (prev was CLUSTER_NULL already: the head) */
+		cluster_list_del(si, nidx);
 		si->cur_cluster = idx = nidx;
-		ci = nci;
+		ci = &si->cluster_info[nidx];
 		next = (uint64_t)nidx * SWAPFILE_CLUSTER;
 	} else if (unlikely(next / SWAPFILE_CLUSTER != idx || next >= si->max)) {
 		return alloc_slot_general(m, si); /* at its end */
