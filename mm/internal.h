@@ -972,22 +972,37 @@ static inline void mod_zone_page_state(struct zone *z, enum zone_stat_item i, in
 
 /* ---- arch/x86/tlb.c, continued: the one-page flush inline -------------------------------- */
 
+/* invlpg: drops the entry for one page of the current address space. */
+static inline __attribute__((always_inline)) void tlb_invlpg_ways(struct cpu *c, uint64_t vpn,
+								   const unsigned ways)
+{
+	struct tlb_entry *set = tlb_set_of(c->tlb, vpn, c->set_mask, ways);
+	const unsigned w = tlb_way_of(set, tlb_tag(vpn, c->loaded_asid), ways);
+
+	if (w < ways)
+		set[w].tag = TLB_INVALID;
+}
+static inline void tlb_invlpg(struct cpu *c, uint64_t vpn)
+{
+	if (likely(c->tlb_ways == 4)) /* the default geometry, unrolled */
+		tlb_invlpg_ways(c, vpn, 4);
+	else
+		tlb_invlpg_ways(c, vpn, c->tlb_ways);
+	/* Simplification: invlpg keeps the paging-structure cache (x86 drops it). It holds where a
+	 * region's PTE table is, which a PTE change does not move; freeing the table drops it. */
+	c->stats.flush_one++;
+}
+
 /* flush_tlb_mm_range(m, mm, addr, addr + PAGE_SIZE), its common case inline (reclaim unmaps
- * one page per eviction): mm is loaded, no PCID, the default geometry, no explain mode. The
- * same steps as there: the generation, invlpg of the page, its counts. */
+ * one page per eviction): mm is loaded, no PCID, no explain mode. The same steps as there:
+ * the generation, invlpg of the page, its count. */
 static inline void flush_tlb_page(struct vmlab *m, struct mm_struct *mm, uint64_t addr)
 {
 	struct cpu *c = &m->cpu;
 
-	if (likely(c->loaded_mm == mm && c->tlb_ways == 4 && !m->cfg.pcid && !explaining(m))) {
-		const uint64_t vpn = addr >> PAGE_SHIFT;
-		struct tlb_entry *set = tlb_set_of(c->tlb, vpn, c->set_mask, 4);
-		const unsigned w = tlb_way_of(set, tlb_tag(vpn, c->loaded_asid), 4);
-
+	if (likely(c->loaded_mm == mm && !m->cfg.pcid && !explaining(m))) {
 		mm->tlb_gen++;
-		if (w < 4)
-			set[w].tag = TLB_INVALID;
-		c->stats.flush_one++;
+		tlb_invlpg(c, addr >> PAGE_SHIFT);
 		count_vm_event(m, NR_TLB_LOCAL_FLUSH_ONE);
 		return;
 	}

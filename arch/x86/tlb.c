@@ -70,28 +70,6 @@ static void flush_asid(struct vmlab *m, uint16_t asid)
 		flush_event(m, 0, 0);
 }
 
-/* invlpg: drops the entry for one page of the current address space. */
-static inline __attribute__((always_inline)) void flush_one_ways(struct cpu *c, uint64_t vpn,
-								  const unsigned ways)
-{
-	struct tlb_entry *set = tlb_set_of(c->tlb, vpn, c->set_mask, ways);
-	const unsigned w = tlb_way_of(set, tlb_tag(vpn, c->loaded_asid), ways);
-
-	if (w < ways)
-		set[w].tag = TLB_INVALID;
-}
-static inline void flush_one(struct vmlab *m, uint64_t vpn)
-{
-	struct cpu *c = &m->cpu;
-
-	if (likely(c->tlb_ways == 4)) /* the default geometry, unrolled */
-		flush_one_ways(c, vpn, 4);
-	else
-		flush_one_ways(c, vpn, c->tlb_ways);
-	/* Simplification: invlpg keeps the paging-structure cache (x86 drops it). It holds where a
-	 * region's PTE table is, which a PTE change does not move; freeing the table drops it. */
-	c->stats.flush_one++;
-}
 
 /* choose_new_asid + load_new_mm_cr3. */
 void switch_mm(struct vmlab *m, struct mm_struct *next)
@@ -144,13 +122,13 @@ void flush_tlb_mm_range(struct vmlab *m, struct mm_struct *mm, uint64_t start, u
 		return;
 	}
 	if (pages == 1) { /* reclaim's unmap, a COW break */
-		flush_one(m, start >> PAGE_SHIFT);
+		tlb_invlpg(c, start >> PAGE_SHIFT);
 		count_vm_event(m, NR_TLB_LOCAL_FLUSH_ONE);
 		if (unlikely(explaining(m)))
 			flush_event(m, start, 1);
 	} else if (pages <= TLB_FLUSH_CEILING) {
 		for (vpn = start >> PAGE_SHIFT; vpn < end >> PAGE_SHIFT; vpn++)
-			flush_one(m, vpn);
+			tlb_invlpg(c, vpn);
 		count_vm_events(m, NR_TLB_LOCAL_FLUSH_ONE, pages);
 		if (unlikely(explaining(m)))
 			flush_event(m, start, pages);
